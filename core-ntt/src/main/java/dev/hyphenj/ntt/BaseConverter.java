@@ -1,0 +1,105 @@
+package dev.hyphenj.ntt;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Fast RNS base conversion (basis extension) from primes q_0..q_{k-1} (product Q) to primes p_0..p_{m-1}, as hybrid
+ * key switching needs for ModUp and ModDown.
+ *
+ * <p>For x given by its residues x_i, the result is, modulo each p_j,
+ * sum_i [x_i (Q/q_i)^-1]_{q_i} (Q/q_i) = x + u Q with an integer 0 <= u < k: fast, without correction of u.
+ * It is a small modular matrix product: a k x m matrix of constants applied to every coefficient.
+ */
+public final class BaseConverter {
+    /**
+     * Products y_i * c_ij are below 2^60; sixteen of them plus a remainder below 2^30 stay below 2^64, so the
+     * kernels reduce their 64-bit accumulators every sixteen terms.
+     */
+    static final int LAZY_TERMS = 16;
+
+    final Modulus[] from;
+    final Modulus[] to;
+    /** (Q/q_i)^-1 mod q_i and its Shoup companion. */
+    final int[] qHatInv;
+    final int[] qHatInvShoup;
+    /** (Q/q_i) mod p_j at [j * k + i]. */
+    final long[] qHatModP;
+
+    /** A converter between two sets of distinct primes below 2^30. */
+    public BaseConverter(long[] fromPrimes, long[] toPrimes) {
+        if (fromPrimes.length == 0 || toPrimes.length == 0) {
+            throw new IllegalArgumentException("base conversion needs at least one source and one target prime");
+        }
+        checkDistinct(fromPrimes, toPrimes);
+        int k = fromPrimes.length, m = toPrimes.length;
+        from = new Modulus[k];
+        to = new Modulus[m];
+        for (int i = 0; i < k; i++) {
+            from[i] = Modulus.of(fromPrimes[i]);
+        }
+        for (int j = 0; j < m; j++) {
+            to[j] = Modulus.of(toPrimes[j]);
+        }
+        qHatInv = new int[k];
+        qHatInvShoup = new int[k];
+        qHatModP = new long[m * k];
+        for (int i = 0; i < k; i++) {
+            long qi = fromPrimes[i];
+            long hat = 1;
+            for (int l = 0; l < k; l++) {
+                if (l != i) {
+                    hat = hat * (fromPrimes[l] % qi) % qi;
+                }
+            }
+            long inv = ModArith.invMod(hat, qi);
+            qHatInv[i] = (int) inv;
+            qHatInvShoup[i] = ModArith.shoup(inv, qi);
+            for (int j = 0; j < m; j++) {
+                long pj = toPrimes[j];
+                long hp = 1;
+                for (int l = 0; l < k; l++) {
+                    if (l != i) {
+                        hp = hp * (fromPrimes[l] % pj) % pj;
+                    }
+                }
+                qHatModP[j * k + i] = hp;
+            }
+        }
+    }
+
+    /** Number of source primes k. */
+    public int sourceCount() {
+        return from.length;
+    }
+
+    /** Number of target primes m. */
+    public int targetCount() {
+        return to.length;
+    }
+
+    /**
+     * Converts k limbs of n residues in {@code in} (limb-major) to m limbs in {@code out} with the given kernels.
+     * Inputs in [0, q_i), outputs in [0, p_j).
+     */
+    public void convert(Kernels kernels, MemorySegment in, MemorySegment out, int n) {
+        long limbBytes = (long) n * Integer.BYTES;
+        if (in.byteSize() != limbBytes * from.length || out.byteSize() != limbBytes * to.length) {
+            throw new IllegalArgumentException("base conversion of " + from.length + " to " + to.length
+                    + " limbs of N = " + n + " got segments of " + in.byteSize() + " and " + out.byteSize() + " bytes");
+        }
+        kernels.baseConvert(this, in, out, n);
+    }
+
+    private static void checkDistinct(long[] a, long[] b) {
+        long[] all = new long[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        for (int i = 0; i < all.length; i++) {
+            for (int j = i + 1; j < all.length; j++) {
+                if (all[i] == all[j]) {
+                    throw new IllegalArgumentException("base conversion primes must be distinct; " + all[i] + " repeats");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.hyphenj.ntt;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The hot loops over one RNS limb: n unsigned residues, stored as {@code int}s in a {@link MemorySegment} of 4n
+ * bytes. Two implementations compute bit-identical results: {@link #vector()} (the JDK Vector API, the default) and
+ * {@link #scalar()} (plain Java over arrays, the reference). The system property {@code hyphen.kernels}
+ * ({@code vector} or {@code scalar}) picks the default.
+ *
+ * <p>Value ranges are part of each contract. Unless a method says otherwise, inputs and outputs are fully reduced,
+ * in [0, q). Output segments may alias inputs.
+ */
+public interface Kernels {
+    /** Name of this implementation, {@code "vector"} or {@code "scalar"}, with the vector width where it has one. */
+    String name();
+
+    /** In-place negacyclic forward NTT, bit-reversed output. Input in [0, 4q), output in [0, q). */
+    void forwardNtt(MemorySegment a, NttTables t);
+
+    /** In-place inverse of {@link #forwardNtt}, N^-1 included. Input in [0, 2q), output in [0, q). */
+    void inverseNtt(MemorySegment a, NttTables t);
+
+    /** out = a + b mod q. */
+    void add(MemorySegment a, MemorySegment b, MemorySegment out, Modulus m);
+
+    /** out = a - b mod q. */
+    void sub(MemorySegment a, MemorySegment b, MemorySegment out, Modulus m);
+
+    /** out = -a mod q. */
+    void negate(MemorySegment a, MemorySegment out, Modulus m);
+
+    /** out = a * b mod q for two varying operands (Barrett). */
+    void mul(MemorySegment a, MemorySegment b, MemorySegment out, Modulus m);
+
+    /** acc = acc + a * b mod q for two varying operands (Barrett). */
+    void mulAdd(MemorySegment a, MemorySegment b, MemorySegment acc, Modulus m);
+
+    /** out = a * w mod q for a fixed operand w with its Shoup companion ws (see {@link ModArith#shoup}). */
+    void mulShoup(MemorySegment a, MemorySegment w, MemorySegment ws, MemorySegment out, Modulus m);
+
+    /** acc = acc + a * w mod q for a fixed operand w with its Shoup companion ws. */
+    void mulAddShoup(MemorySegment a, MemorySegment w, MemorySegment ws, MemorySegment acc, Modulus m);
+
+    /** out = a * c mod q for a constant c in [0, q). */
+    void mulScalar(MemorySegment a, int c, MemorySegment out, Modulus m);
+
+    /** out[i] = a[index[i]]: a permutation, such as an automorphism of an NTT-domain limb. out may alias a. */
+    void permute(MemorySegment a, int[] index, MemorySegment out);
+
+    /**
+     * out[i] = a[index[i]], negated modulo q where negate[i] is -1 (0 elsewhere): an automorphism of a
+     * coefficient-domain limb. out may alias a.
+     */
+    void permuteNegate(MemorySegment a, int[] index, int[] negate, MemorySegment out, Modulus m);
+
+    /**
+     * Fast base conversion of k = {@code in.limbs} limbs to the converter's target primes (see {@link BaseConverter}).
+     * {@code in} holds k limbs and {@code out} the target limbs, each limb-major, n residues per limb.
+     */
+    void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n);
+
+    /** The default implementation: vector unless {@code -Dhyphen.kernels=scalar} or the Vector API is missing. */
+    static Kernels get() {
+        return KernelProvider.DEFAULT;
+    }
+
+    /** The plain-Java reference implementation. */
+    static Kernels scalar() {
+        return KernelProvider.SCALAR;
+    }
+
+    /** The Vector API implementation; throws if {@code jdk.incubator.vector} is not available. */
+    static Kernels vector() {
+        return KernelProvider.vector();
+    }
+}

@@ -1,0 +1,545 @@
+package dev.hyphenj.ntt;
+
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.UMIN;
+import static jdk.incubator.vector.VectorOperators.XOR;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API kernels: 30-bit residues in {@code IntVector} lanes (16 at 512 bits), the arithmetic chosen by the
+ * measurements in DESIGN section 3.
+ *
+ * <p>Three idioms recur and are written out in full at every use, on purpose: C2 boxes vectors passed to or
+ * returned from helper methods it declines to inline, which made these kernels 2.5-8x slower in the prototype.
+ * <ul>
+ *   <li><b>Shoup product</b> T = w*y mod q in [0, 2q): the high word of ws*y comes from two {@code vpmuludq} on the
+ *       even and odd 32-bit lanes ({@code reinterpretAsLongs}, mask or shift by 32), then
+ *       T = w*y - qh*q with two low-word multiplies ({@code vpmulld}).</li>
+ *   <li><b>Conditional subtraction</b> x >= m ? x - m : x as {@code x.lanewise(UMIN, x.sub(m))}.</li>
+ *   <li><b>Harvey butterflies</b> keep values lazily in [0, 4q) (forward) or [0, 2q) (inverse); q < 2^30 keeps
+ *       4q below 2^32.</li>
+ * </ul>
+ * The last log2(L) + 1 NTT layers (butterfly distances L, L/2, ..., 1) run on blocks of 2L values held in two
+ * registers, rearranged between layers by two-vector {@code selectFrom} ({@code vpermi2d}). Their twiddles are read
+ * from the ordinary tables: the L twiddles a layer needs for one block are contiguous in psiRev, and a
+ * one-vector {@code selectFrom} spreads them to lanes.
+ *
+ * <p>Limbs shorter than {@link #MIN_N} go to the scalar kernels.
+ */
+final class VectorKernels implements Kernels {
+    static final VectorSpecies<Integer> S = IntVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Number of layers done in registers: butterfly distances L, L/2, ..., 1. */
+    static final int FUSED = Integer.numberOfTrailingZeros(L) + 1;
+    /** Smallest limb the vector NTT handles (one main layer at distance 2L, plus the inverse's separate last layer). */
+    static final int MIN_N = 4 * L;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final long M32 = 0xFFFF_FFFFL;
+    private static final long HI32 = 0xFFFF_FFFF_0000_0000L;
+    private static final Kernels SCALAR = Kernels.scalar();
+
+    /** FWD_PERM[l]: register positions (0..2L-1 over the pair x, y) rearranged into layout l from layout l-1. */
+    private static final int[][] FWD_PERM = new int[FUSED][];
+    /** From the last forward layout back to natural order. */
+    private static final int[] FWD_TO_NATURAL;
+    /** INV_PERM[s]: into the layout of inverse step s (distance 2^s) from the previous one (natural for s = 0). */
+    private static final int[][] INV_PERM = new int[FUSED][];
+    /** SPREAD[l][k]: which of the block's contiguous twiddles lane k of x uses in layer l. */
+    private static final int[][] SPREAD = new int[FUSED][L];
+
+    static {
+        if (LS.length() * 2 != L) {
+            throw new IllegalStateException("int and long preferred species differ in size: " + S + ", " + LS);
+        }
+        int[] natural = new int[2 * L];
+        for (int e = 0; e < 2 * L; e++) {
+            natural[e] = e;
+        }
+        int[][] layout = new int[FUSED][];
+        for (int l = 0; l < FUSED; l++) {
+            layout[l] = layout(L >> l);
+            for (int k = 0; k < L; k++) {
+                SPREAD[l][k] = layout[l][k] >> (FUSED - l);
+            }
+        }
+        for (int l = 0; l < FUSED; l++) {
+            FWD_PERM[l] = between(l == 0 ? natural : layout[l - 1], layout[l]);
+            INV_PERM[l] = between(l == 0 ? natural : layout[FUSED - l], layout[FUSED - 1 - l]);
+        }
+        FWD_TO_NATURAL = between(layout[FUSED - 1], natural);
+    }
+
+    /**
+     * The register layout of a 2L block for butterflies at distance t: positions 0..L-1 (register x) hold the
+     * elements e with bit t clear in increasing order, positions L..2L-1 (register y) their partners e + t.
+     */
+    private static int[] layout(int t) {
+        int[] lay = new int[2 * L];
+        for (int e = 0, k = 0; e < 2 * L; e++) {
+            if ((e & t) == 0) {
+                lay[k] = e;
+                lay[L + k] = e + t;
+                k++;
+            }
+        }
+        return lay;
+    }
+
+    /** Index vector for selectFrom(x, y) that turns layout {@code from} into layout {@code to}. */
+    private static int[] between(int[] from, int[] to) {
+        int[] index = new int[2 * L];
+        for (int p = 0; p < 2 * L; p++) {
+            for (int s = 0; s < 2 * L; s++) {
+                if (from[s] == to[p]) {
+                    index[p] = s;
+                }
+            }
+        }
+        return index;
+    }
+
+    private static final ThreadLocal<int[]> SCRATCH = ThreadLocal.withInitial(() -> new int[0]);
+
+    private static int[] scratch(int n) {
+        int[] s = SCRATCH.get();
+        if (s.length < n) {
+            s = new int[n];
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
+    private static int length(MemorySegment a) {
+        return (int) (a.byteSize() / Integer.BYTES);
+    }
+
+    @Override
+    public String name() {
+        return "vector(" + S.vectorBitSize() + "-bit)";
+    }
+
+    // ---------------------------------------------------------------------------------------------- forward NTT
+
+    @Override
+    public void forwardNtt(MemorySegment a, NttTables tb) {
+        if (tb.n < MIN_N) {
+            SCALAR.forwardNtt(a, tb);
+            return;
+        }
+        forwardMainLayers(a, tb);
+        forwardFusedLayers(a, tb);
+    }
+
+    /** Layers with butterfly distance t = n/2 .. 2L: one twiddle per group, broadcast. */
+    private static void forwardMainLayers(MemorySegment a, NttTables tb) {
+        final int n = tb.n;
+        final int[] w = tb.psiRev, ws = tb.psiRevShoup;
+        final IntVector vq = IntVector.broadcast(S, tb.q), v2q = IntVector.broadcast(S, 2 * tb.q);
+        for (int m = 1, t = n >> 1; t >= 2 * L; m <<= 1, t >>= 1) {
+            for (int i = 0; i < m; i++) {
+                final int j1 = 2 * i * t, j2 = j1 + t;
+                final IntVector vw = IntVector.broadcast(S, w[m + i]);
+                final LongVector vws = LongVector.broadcast(LS, ws[m + i] & M32);
+                for (int j = j1; j < j2; j += L) {
+                    IntVector x = IntVector.fromMemorySegment(S, a, 4L * j, ORDER);
+                    IntVector y = IntVector.fromMemorySegment(S, a, 4L * (j + t), ORDER);
+                    x = x.lanewise(UMIN, x.sub(v2q));
+                    LongVector y64 = y.reinterpretAsLongs();
+                    IntVector qh = y64.and(M32).mul(vws).lanewise(LSHR, 32)
+                            .or(y64.lanewise(LSHR, 32).mul(vws).and(HI32)).reinterpretAsInts();
+                    IntVector tt = y.mul(vw).sub(qh.mul(vq));
+                    x.add(tt).intoMemorySegment(a, 4L * j, ORDER);
+                    x.sub(tt).add(v2q).intoMemorySegment(a, 4L * (j + t), ORDER);
+                }
+            }
+        }
+    }
+
+    /** Layers with distance L .. 1 on 2L-blocks in two registers, then natural order and full reduction. */
+    private static void forwardFusedLayers(MemorySegment a, NttTables tb) {
+        final int n = tb.n;
+        final int[] w = tb.psiRev, ws = tb.psiRevShoup;
+        final IntVector vq = IntVector.broadcast(S, tb.q), v2q = IntVector.broadcast(S, 2 * tb.q);
+        final IntVector natX = IntVector.fromArray(S, FWD_TO_NATURAL, 0);
+        final IntVector natY = IntVector.fromArray(S, FWD_TO_NATURAL, L);
+        for (int j = 0; j < n; j += 2 * L) {
+            IntVector x = IntVector.fromMemorySegment(S, a, 4L * j, ORDER);
+            IntVector y = IntVector.fromMemorySegment(S, a, 4L * (j + L), ORDER);
+            for (int l = 0; l < FUSED; l++) {
+                final int[] perm = FWD_PERM[l];
+                IntVector x1 = IntVector.fromArray(S, perm, 0).selectFrom(x, y);
+                IntVector y1 = IntVector.fromArray(S, perm, L).selectFrom(x, y);
+                final int base = (n + j) >> (FUSED - l);
+                final IntVector spread = IntVector.fromArray(S, SPREAD[l], 0);
+                final IntVector vw = spread.selectFrom(IntVector.fromArray(S, w, base));
+                final LongVector vws = spread.selectFrom(IntVector.fromArray(S, ws, base)).reinterpretAsLongs();
+                x1 = x1.lanewise(UMIN, x1.sub(v2q));
+                LongVector y64 = y1.reinterpretAsLongs();
+                IntVector qh = y64.and(M32).mul(vws.and(M32)).lanewise(LSHR, 32)
+                        .or(y64.lanewise(LSHR, 32).mul(vws.lanewise(LSHR, 32)).and(HI32)).reinterpretAsInts();
+                IntVector tt = y1.mul(vw).sub(qh.mul(vq));
+                x = x1.add(tt);
+                y = x1.sub(tt).add(v2q);
+            }
+            IntVector o0 = natX.selectFrom(x, y), o1 = natY.selectFrom(x, y);
+            o0 = o0.lanewise(UMIN, o0.sub(v2q));
+            o0 = o0.lanewise(UMIN, o0.sub(vq));
+            o1 = o1.lanewise(UMIN, o1.sub(v2q));
+            o1 = o1.lanewise(UMIN, o1.sub(vq));
+            o0.intoMemorySegment(a, 4L * j, ORDER);
+            o1.intoMemorySegment(a, 4L * (j + L), ORDER);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- inverse NTT
+
+    @Override
+    public void inverseNtt(MemorySegment a, NttTables tb) {
+        if (tb.n < MIN_N) {
+            SCALAR.inverseNtt(a, tb);
+            return;
+        }
+        inverseFusedLayers(a, tb);
+        inverseMainLayers(a, tb);
+        inverseLastLayer(a, tb);
+    }
+
+    /** Gentleman-Sande layers with distance 1 .. L on 2L-blocks; the last layout is natural order again. */
+    private static void inverseFusedLayers(MemorySegment a, NttTables tb) {
+        final int n = tb.n;
+        final int[] w = tb.psiInvRev, ws = tb.psiInvRevShoup;
+        final IntVector vq = IntVector.broadcast(S, tb.q), v2q = IntVector.broadcast(S, 2 * tb.q);
+        for (int j = 0; j < n; j += 2 * L) {
+            IntVector x = IntVector.fromMemorySegment(S, a, 4L * j, ORDER);
+            IntVector y = IntVector.fromMemorySegment(S, a, 4L * (j + L), ORDER);
+            for (int s = 0; s < FUSED; s++) {
+                final int[] perm = INV_PERM[s];
+                IntVector x1 = IntVector.fromArray(S, perm, 0).selectFrom(x, y);
+                IntVector y1 = IntVector.fromArray(S, perm, L).selectFrom(x, y);
+                final int base = (n + j) >> (s + 1);
+                final IntVector spread = IntVector.fromArray(S, SPREAD[FUSED - 1 - s], 0);
+                final IntVector vw = spread.selectFrom(IntVector.fromArray(S, w, base));
+                final LongVector vws = spread.selectFrom(IntVector.fromArray(S, ws, base)).reinterpretAsLongs();
+                IntVector u = x1.add(y1);
+                IntVector d = x1.sub(y1).add(v2q);
+                LongVector d64 = d.reinterpretAsLongs();
+                IntVector qh = d64.and(M32).mul(vws.and(M32)).lanewise(LSHR, 32)
+                        .or(d64.lanewise(LSHR, 32).mul(vws.lanewise(LSHR, 32)).and(HI32)).reinterpretAsInts();
+                x = u.lanewise(UMIN, u.sub(v2q));
+                y = d.mul(vw).sub(qh.mul(vq));
+            }
+            x.intoMemorySegment(a, 4L * j, ORDER);
+            y.intoMemorySegment(a, 4L * (j + L), ORDER);
+        }
+    }
+
+    /** Layers with distance 2L .. n/4: one twiddle per group, broadcast. */
+    private static void inverseMainLayers(MemorySegment a, NttTables tb) {
+        final int n = tb.n;
+        final int[] w = tb.psiInvRev, ws = tb.psiInvRevShoup;
+        final IntVector vq = IntVector.broadcast(S, tb.q), v2q = IntVector.broadcast(S, 2 * tb.q);
+        for (int h = n / (4 * L), t = 2 * L; h > 1; h >>= 1, t <<= 1) {
+            for (int i = 0; i < h; i++) {
+                final int j1 = 2 * i * t, j2 = j1 + t;
+                final IntVector vw = IntVector.broadcast(S, w[h + i]);
+                final LongVector vws = LongVector.broadcast(LS, ws[h + i] & M32);
+                for (int j = j1; j < j2; j += L) {
+                    IntVector x = IntVector.fromMemorySegment(S, a, 4L * j, ORDER);
+                    IntVector y = IntVector.fromMemorySegment(S, a, 4L * (j + t), ORDER);
+                    IntVector u = x.add(y);
+                    IntVector d = x.sub(y).add(v2q);
+                    LongVector d64 = d.reinterpretAsLongs();
+                    IntVector qh = d64.and(M32).mul(vws).lanewise(LSHR, 32)
+                            .or(d64.lanewise(LSHR, 32).mul(vws).and(HI32)).reinterpretAsInts();
+                    u.lanewise(UMIN, u.sub(v2q)).intoMemorySegment(a, 4L * j, ORDER);
+                    d.mul(vw).sub(qh.mul(vq)).intoMemorySegment(a, 4L * (j + t), ORDER);
+                }
+            }
+        }
+    }
+
+    /** The last layer (distance n/2) with N^-1 folded in, and full reduction. */
+    private static void inverseLastLayer(MemorySegment a, NttTables tb) {
+        final int t = tb.n >> 1;
+        final IntVector vq = IntVector.broadcast(S, tb.q), v2q = IntVector.broadcast(S, 2 * tb.q);
+        final IntVector vn = IntVector.broadcast(S, tb.nInv);
+        final LongVector vns = LongVector.broadcast(LS, tb.nInvShoup & M32);
+        final IntVector vw = IntVector.broadcast(S, tb.nInvPsiInv);
+        final LongVector vws = LongVector.broadcast(LS, tb.nInvPsiInvShoup & M32);
+        for (int j = 0; j < t; j += L) {
+            IntVector x = IntVector.fromMemorySegment(S, a, 4L * j, ORDER);
+            IntVector y = IntVector.fromMemorySegment(S, a, 4L * (j + t), ORDER);
+            IntVector u = x.add(y);
+            IntVector d = x.sub(y).add(v2q);
+            LongVector u64 = u.reinterpretAsLongs(), d64 = d.reinterpretAsLongs();
+            IntVector qu = u64.and(M32).mul(vns).lanewise(LSHR, 32)
+                    .or(u64.lanewise(LSHR, 32).mul(vns).and(HI32)).reinterpretAsInts();
+            IntVector qd = d64.and(M32).mul(vws).lanewise(LSHR, 32)
+                    .or(d64.lanewise(LSHR, 32).mul(vws).and(HI32)).reinterpretAsInts();
+            IntVector r0 = u.mul(vn).sub(qu.mul(vq));
+            IntVector r1 = d.mul(vw).sub(qd.mul(vq));
+            r0.lanewise(UMIN, r0.sub(vq)).intoMemorySegment(a, 4L * j, ORDER);
+            r1.lanewise(UMIN, r1.sub(vq)).intoMemorySegment(a, 4L * (j + t), ORDER);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- element-wise
+
+    @Override
+    public void add(MemorySegment a, MemorySegment b, MemorySegment out, Modulus m) {
+        final int n = length(out);
+        if (n < MIN_N) {
+            SCALAR.add(a, b, out, m);
+            return;
+        }
+        final IntVector vq = IntVector.broadcast(S, m.q());
+        for (int i = 0; i < n; i += L) {
+            IntVector r = IntVector.fromMemorySegment(S, a, 4L * i, ORDER)
+                    .add(IntVector.fromMemorySegment(S, b, 4L * i, ORDER));
+            r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(out, 4L * i, ORDER);
+        }
+    }
+
+    @Override
+    public void sub(MemorySegment a, MemorySegment b, MemorySegment out, Modulus m) {
+        final int n = length(out);
+        if (n < MIN_N) {
+            SCALAR.sub(a, b, out, m);
+            return;
+        }
+        final IntVector vq = IntVector.broadcast(S, m.q());
+        for (int i = 0; i < n; i += L) {
+            IntVector r = IntVector.fromMemorySegment(S, a, 4L * i, ORDER)
+                    .sub(IntVector.fromMemorySegment(S, b, 4L * i, ORDER)).add(vq);
+            r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(out, 4L * i, ORDER);
+        }
+    }
+
+    @Override
+    public void negate(MemorySegment a, MemorySegment out, Modulus m) {
+        final int n = length(out);
+        if (n < MIN_N) {
+            SCALAR.negate(a, out, m);
+            return;
+        }
+        final IntVector vq = IntVector.broadcast(S, m.q());
+        for (int i = 0; i < n; i += L) {
+            IntVector r = vq.sub(IntVector.fromMemorySegment(S, a, 4L * i, ORDER));
+            r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(out, 4L * i, ORDER);
+        }
+    }
+
+    @Override
+    public void mul(MemorySegment a, MemorySegment b, MemorySegment out, Modulus m) {
+        final int n = length(out);
+        if (n < MIN_N) {
+            SCALAR.mul(a, b, out, m);
+            return;
+        }
+        final IntVector vq = IntVector.broadcast(S, m.q());
+        final LongVector mu = LongVector.broadcast(LS, m.barrettMu());
+        final int s1 = m.bits() - 1, s2 = m.bits() + 1;
+        for (int i = 0; i < n; i += L) {
+            IntVector x = IntVector.fromMemorySegment(S, a, 4L * i, ORDER);
+            IntVector y = IntVector.fromMemorySegment(S, b, 4L * i, ORDER);
+            LongVector x64 = x.reinterpretAsLongs(), y64 = y.reinterpretAsLongs();
+            LongVector pe = x64.and(M32).mul(y64.and(M32));
+            LongVector po = x64.lanewise(LSHR, 32).mul(y64.lanewise(LSHR, 32));
+            LongVector qe = pe.lanewise(LSHR, s1).and(M32).mul(mu.and(M32)).lanewise(LSHR, s2);
+            LongVector qo = po.lanewise(LSHR, s1).and(M32).mul(mu.and(M32)).lanewise(LSHR, s2);
+            IntVector r = x.mul(y).sub(qe.or(qo.lanewise(LSHL, 32)).reinterpretAsInts().mul(vq));
+            r = r.lanewise(UMIN, r.sub(vq));
+            r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(out, 4L * i, ORDER);
+        }
+    }
+
+    @Override
+    public void mulAdd(MemorySegment a, MemorySegment b, MemorySegment acc, Modulus m) {
+        final int n = length(acc);
+        if (n < MIN_N) {
+            SCALAR.mulAdd(a, b, acc, m);
+            return;
+        }
+        final IntVector vq = IntVector.broadcast(S, m.q());
+        final LongVector mu = LongVector.broadcast(LS, m.barrettMu());
+        final int s1 = m.bits() - 1, s2 = m.bits() + 1;
+        for (int i = 0; i < n; i += L) {
+            IntVector x = IntVector.fromMemorySegment(S, a, 4L * i, ORDER);
+            IntVector y = IntVector.fromMemorySegment(S, b, 4L * i, ORDER);
+            LongVector x64 = x.reinterpretAsLongs(), y64 = y.reinterpretAsLongs();
+            LongVector pe = x64.and(M32).mul(y64.and(M32));
+            LongVector po = x64.lanewise(LSHR, 32).mul(y64.lanewise(LSHR, 32));
+            LongVector qe = pe.lanewise(LSHR, s1).and(M32).mul(mu.and(M32)).lanewise(LSHR, s2);
+            LongVector qo = po.lanewise(LSHR, s1).and(M32).mul(mu.and(M32)).lanewise(LSHR, s2);
+            IntVector r = x.mul(y).sub(qe.or(qo.lanewise(LSHL, 32)).reinterpretAsInts().mul(vq));
+            r = r.lanewise(UMIN, r.sub(vq));
+            r = r.lanewise(UMIN, r.sub(vq)).add(IntVector.fromMemorySegment(S, acc, 4L * i, ORDER));
+            r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(acc, 4L * i, ORDER);
+        }
+    }
+
+    @Override
+    public void mulShoup(MemorySegment a, MemorySegment w, MemorySegment ws, MemorySegment out, Modulus m) {
+        final int n = length(out);
+        if (n < MIN_N) {
+            SCALAR.mulShoup(a, w, ws, out, m);
+            return;
+        }
+        final IntVector vq = IntVector.broadcast(S, m.q());
+        for (int i = 0; i < n; i += L) {
+            IntVector y = IntVector.fromMemorySegment(S, a, 4L * i, ORDER);
+            IntVector vw = IntVector.fromMemorySegment(S, w, 4L * i, ORDER);
+            LongVector vws = IntVector.fromMemorySegment(S, ws, 4L * i, ORDER).reinterpretAsLongs();
+            LongVector y64 = y.reinterpretAsLongs();
+            IntVector qh = y64.and(M32).mul(vws.and(M32)).lanewise(LSHR, 32)
+                    .or(y64.lanewise(LSHR, 32).mul(vws.lanewise(LSHR, 32)).and(HI32)).reinterpretAsInts();
+            IntVector r = y.mul(vw).sub(qh.mul(vq));
+            r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(out, 4L * i, ORDER);
+        }
+    }
+
+    @Override
+    public void mulAddShoup(MemorySegment a, MemorySegment w, MemorySegment ws, MemorySegment acc, Modulus m) {
+        final int n = length(acc);
+        if (n < MIN_N) {
+            SCALAR.mulAddShoup(a, w, ws, acc, m);
+            return;
+        }
+        final IntVector vq = IntVector.broadcast(S, m.q());
+        for (int i = 0; i < n; i += L) {
+            IntVector y = IntVector.fromMemorySegment(S, a, 4L * i, ORDER);
+            IntVector vw = IntVector.fromMemorySegment(S, w, 4L * i, ORDER);
+            LongVector vws = IntVector.fromMemorySegment(S, ws, 4L * i, ORDER).reinterpretAsLongs();
+            LongVector y64 = y.reinterpretAsLongs();
+            IntVector qh = y64.and(M32).mul(vws.and(M32)).lanewise(LSHR, 32)
+                    .or(y64.lanewise(LSHR, 32).mul(vws.lanewise(LSHR, 32)).and(HI32)).reinterpretAsInts();
+            IntVector r = y.mul(vw).sub(qh.mul(vq)).add(IntVector.fromMemorySegment(S, acc, 4L * i, ORDER));
+            r = r.lanewise(UMIN, r.sub(vq));
+            r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(acc, 4L * i, ORDER);
+        }
+    }
+
+    @Override
+    public void mulScalar(MemorySegment a, int c, MemorySegment out, Modulus m) {
+        final int n = length(out);
+        if (n < MIN_N) {
+            SCALAR.mulScalar(a, c, out, m);
+            return;
+        }
+        final IntVector vq = IntVector.broadcast(S, m.q());
+        final IntVector vw = IntVector.broadcast(S, c);
+        final LongVector vws = LongVector.broadcast(LS, ModArith.shoup(c, m.q()) & M32);
+        for (int i = 0; i < n; i += L) {
+            IntVector y = IntVector.fromMemorySegment(S, a, 4L * i, ORDER);
+            LongVector y64 = y.reinterpretAsLongs();
+            IntVector qh = y64.and(M32).mul(vws).lanewise(LSHR, 32)
+                    .or(y64.lanewise(LSHR, 32).mul(vws).and(HI32)).reinterpretAsInts();
+            IntVector r = y.mul(vw).sub(qh.mul(vq));
+            r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(out, 4L * i, ORDER);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- permutations
+
+    /** The Vector API gathers only from arrays, so the limb goes through a per-thread scratch array first. */
+    @Override
+    public void permute(MemorySegment a, int[] index, MemorySegment out) {
+        final int n = length(out);
+        if (n < MIN_N) {
+            SCALAR.permute(a, index, out);
+            return;
+        }
+        final int[] src = scratch(n);
+        MemorySegment.copy(a, ValueLayout.JAVA_INT, 0, src, 0, n);
+        for (int i = 0; i < n; i += L) {
+            IntVector.fromArray(S, src, 0, index, i).intoMemorySegment(out, 4L * i, ORDER);
+        }
+    }
+
+    @Override
+    public void permuteNegate(MemorySegment a, int[] index, int[] negate, MemorySegment out, Modulus m) {
+        final int n = length(out);
+        if (n < MIN_N) {
+            SCALAR.permuteNegate(a, index, negate, out, m);
+            return;
+        }
+        final int[] src = scratch(n);
+        MemorySegment.copy(a, ValueLayout.JAVA_INT, 0, src, 0, n);
+        final IntVector vq = IntVector.broadcast(S, m.q());
+        for (int i = 0; i < n; i += L) {
+            IntVector v = IntVector.fromArray(S, src, 0, index, i);
+            IntVector neg = vq.sub(v);
+            neg = neg.lanewise(UMIN, neg.sub(vq));
+            IntVector mask = IntVector.fromArray(S, negate, i);
+            v.lanewise(XOR, v.lanewise(XOR, neg).and(mask))
+                    .intoMemorySegment(out, 4L * i, ORDER);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- base conversion
+
+    /**
+     * Per block of L coefficients: y_i = x_i * (Q/q_i)^-1 mod q_i into a small scratch array (it stays in L1), then
+     * for each target p_j the 64-bit sums of y_i * (Q/q_i mod p_j), even and odd lanes apart, reduced every
+     * {@link BaseConverter#LAZY_TERMS} terms by splitting into 32-bit halves.
+     */
+    @Override
+    public void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n) {
+        if (n < MIN_N) {
+            SCALAR.baseConvert(bc, in, out, n);
+            return;
+        }
+        final int k = bc.from.length, targets = bc.to.length;
+        final int[] y = scratch(k * L);
+        for (int c = 0; c < n; c += L) {
+            for (int i = 0; i < k; i++) {
+                final IntVector vq = IntVector.broadcast(S, bc.from[i].q());
+                final IntVector vw = IntVector.broadcast(S, bc.qHatInv[i]);
+                final LongVector vws = LongVector.broadcast(LS, bc.qHatInvShoup[i] & M32);
+                IntVector x = IntVector.fromMemorySegment(S, in, 4L * ((long) i * n + c), ORDER);
+                LongVector x64 = x.reinterpretAsLongs();
+                IntVector qh = x64.and(M32).mul(vws).lanewise(LSHR, 32)
+                        .or(x64.lanewise(LSHR, 32).mul(vws).and(HI32)).reinterpretAsInts();
+                IntVector r = x.mul(vw).sub(qh.mul(vq));
+                r.lanewise(UMIN, r.sub(vq)).intoArray(y, i * L);
+            }
+            for (int j = 0; j < targets; j++) {
+                final Modulus p = bc.to[j];
+                final IntVector vp = IntVector.broadcast(S, p.q()), v2p = IntVector.broadcast(S, 2 * p.q());
+                final IntVector vr = IntVector.broadcast(S, p.twoTo32());
+                final LongVector vrs = LongVector.broadcast(LS, p.twoTo32Shoup() & M32);
+                final LongVector vones = LongVector.broadcast(LS, p.oneShoup() & M32);
+                IntVector r = IntVector.zero(S);
+                for (int i0 = 0; i0 < k; i0 += BaseConverter.LAZY_TERMS) {
+                    LongVector r64 = r.reinterpretAsLongs();
+                    LongVector even = r64.and(M32), odd = r64.lanewise(LSHR, 32);
+                    for (int i = i0, i1 = Math.min(k, i0 + BaseConverter.LAZY_TERMS); i < i1; i++) {
+                        LongVector yv = IntVector.fromArray(S, y, i * L).reinterpretAsLongs();
+                        LongVector cv = LongVector.broadcast(LS, bc.qHatModP[j * k + i]).and(M32);
+                        even = even.add(yv.and(M32).mul(cv));
+                        odd = odd.add(yv.lanewise(LSHR, 32).mul(cv));
+                    }
+                    IntVector lo = even.and(M32).or(odd.lanewise(LSHL, 32)).reinterpretAsInts();
+                    IntVector hi = even.lanewise(LSHR, 32).or(odd.and(HI32)).reinterpretAsInts();
+                    LongVector hi64 = hi.reinterpretAsLongs(), lo64 = lo.reinterpretAsLongs();
+                    IntVector qhHi = hi64.and(M32).mul(vrs).lanewise(LSHR, 32)
+                            .or(hi64.lanewise(LSHR, 32).mul(vrs).and(HI32)).reinterpretAsInts();
+                    IntVector qhLo = lo64.and(M32).mul(vones).lanewise(LSHR, 32)
+                            .or(lo64.lanewise(LSHR, 32).mul(vones).and(HI32)).reinterpretAsInts();
+                    r = hi.mul(vr).sub(qhHi.mul(vp)).add(lo.sub(qhLo.mul(vp)));
+                    r = r.lanewise(UMIN, r.sub(v2p));
+                    r = r.lanewise(UMIN, r.sub(vp));
+                }
+                r.intoMemorySegment(out, 4L * ((long) j * n + c), ORDER);
+            }
+        }
+    }
+}
