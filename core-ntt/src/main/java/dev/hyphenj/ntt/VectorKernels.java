@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -43,7 +44,8 @@ final class VectorKernels implements Kernels {
     static final int MIN_N = 4 * L;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final long M32 = 0xFFFF_FFFFL;
-    private static final long HI32 = 0xFFFF_FFFF_0000_0000L;
+    /** Mask bits of the odd int lanes: the high halves of the long lanes. */
+    private static final long ODD_LANES = 0xAAAA_AAAA_AAAA_AAAAL;
     private static final Kernels SCALAR = Kernels.scalar();
 
     /** FWD_PERM[l]: register positions (0..2L-1 over the pair x, y) rearranged into layout l from layout l-1. */
@@ -141,6 +143,7 @@ final class VectorKernels implements Kernels {
     /** Layers with butterfly distance t = n/2 .. 2L: one twiddle per group, broadcast. */
     private static void forwardMainLayers(MemorySegment a, NttTables tb) {
         final int n = tb.n;
+        final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final int[] w = tb.psiRev, ws = tb.psiRevShoup;
         final IntVector vq = IntVector.broadcast(S, tb.q), v2q = IntVector.broadcast(S, 2 * tb.q);
         for (int m = 1, t = n >> 1; t >= 2 * L; m <<= 1, t >>= 1) {
@@ -153,8 +156,8 @@ final class VectorKernels implements Kernels {
                     IntVector y = IntVector.fromMemorySegment(S, a, 4L * (j + t), ORDER);
                     x = x.lanewise(UMIN, x.sub(v2q));
                     LongVector y64 = y.reinterpretAsLongs();
-                    IntVector qh = y64.and(M32).mul(vws).lanewise(LSHR, 32)
-                            .or(y64.lanewise(LSHR, 32).mul(vws).and(HI32)).reinterpretAsInts();
+                    IntVector qh = y64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
+                            .blend(y64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
                     IntVector tt = y.mul(vw).sub(qh.mul(vq));
                     x.add(tt).intoMemorySegment(a, 4L * j, ORDER);
                     x.sub(tt).add(v2q).intoMemorySegment(a, 4L * (j + t), ORDER);
@@ -166,6 +169,7 @@ final class VectorKernels implements Kernels {
     /** Layers with distance L .. 1 on 2L-blocks in two registers, then natural order and full reduction. */
     private static void forwardFusedLayers(MemorySegment a, NttTables tb) {
         final int n = tb.n;
+        final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final int[] w = tb.psiRev, ws = tb.psiRevShoup;
         final IntVector vq = IntVector.broadcast(S, tb.q), v2q = IntVector.broadcast(S, 2 * tb.q);
         final IntVector natX = IntVector.fromArray(S, FWD_TO_NATURAL, 0);
@@ -173,7 +177,19 @@ final class VectorKernels implements Kernels {
         for (int j = 0; j < n; j += 2 * L) {
             IntVector x = IntVector.fromMemorySegment(S, a, 4L * j, ORDER);
             IntVector y = IntVector.fromMemorySegment(S, a, 4L * (j + L), ORDER);
-            for (int l = 0; l < FUSED; l++) {
+            {   // distance L: the block is already in layout 0 and its group has a single twiddle
+                final int g = (n + j) >> FUSED;
+                final IntVector vw = IntVector.broadcast(S, w[g]);
+                final LongVector vws = LongVector.broadcast(LS, ws[g] & M32);
+                x = x.lanewise(UMIN, x.sub(v2q));
+                LongVector y64 = y.reinterpretAsLongs();
+                IntVector qh = y64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
+                        .blend(y64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
+                IntVector tt = y.mul(vw).sub(qh.mul(vq));
+                y = x.sub(tt).add(v2q);
+                x = x.add(tt);
+            }
+            for (int l = 1; l < FUSED; l++) {
                 final int[] perm = FWD_PERM[l];
                 IntVector x1 = IntVector.fromArray(S, perm, 0).selectFrom(x, y);
                 IntVector y1 = IntVector.fromArray(S, perm, L).selectFrom(x, y);
@@ -183,8 +199,8 @@ final class VectorKernels implements Kernels {
                 final LongVector vws = spread.selectFrom(IntVector.fromArray(S, ws, base)).reinterpretAsLongs();
                 x1 = x1.lanewise(UMIN, x1.sub(v2q));
                 LongVector y64 = y1.reinterpretAsLongs();
-                IntVector qh = y64.and(M32).mul(vws.and(M32)).lanewise(LSHR, 32)
-                        .or(y64.lanewise(LSHR, 32).mul(vws.lanewise(LSHR, 32)).and(HI32)).reinterpretAsInts();
+                IntVector qh = y64.and(M32).mul(vws.and(M32)).lanewise(LSHR, 32).reinterpretAsInts()
+                        .blend(y64.lanewise(LSHR, 32).mul(vws.lanewise(LSHR, 32)).reinterpretAsInts(), odd);
                 IntVector tt = y1.mul(vw).sub(qh.mul(vq));
                 x = x1.add(tt);
                 y = x1.sub(tt).add(v2q);
@@ -214,13 +230,14 @@ final class VectorKernels implements Kernels {
 
     /** Gentleman-Sande layers with distance 1 .. L on 2L-blocks; the last layout is natural order again. */
     private static void inverseFusedLayers(MemorySegment a, NttTables tb) {
+        final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final int n = tb.n;
         final int[] w = tb.psiInvRev, ws = tb.psiInvRevShoup;
         final IntVector vq = IntVector.broadcast(S, tb.q), v2q = IntVector.broadcast(S, 2 * tb.q);
         for (int j = 0; j < n; j += 2 * L) {
             IntVector x = IntVector.fromMemorySegment(S, a, 4L * j, ORDER);
             IntVector y = IntVector.fromMemorySegment(S, a, 4L * (j + L), ORDER);
-            for (int s = 0; s < FUSED; s++) {
+            for (int s = 0; s < FUSED - 1; s++) {
                 final int[] perm = INV_PERM[s];
                 IntVector x1 = IntVector.fromArray(S, perm, 0).selectFrom(x, y);
                 IntVector y1 = IntVector.fromArray(S, perm, L).selectFrom(x, y);
@@ -231,18 +248,32 @@ final class VectorKernels implements Kernels {
                 IntVector u = x1.add(y1);
                 IntVector d = x1.sub(y1).add(v2q);
                 LongVector d64 = d.reinterpretAsLongs();
-                IntVector qh = d64.and(M32).mul(vws.and(M32)).lanewise(LSHR, 32)
-                        .or(d64.lanewise(LSHR, 32).mul(vws.lanewise(LSHR, 32)).and(HI32)).reinterpretAsInts();
+                IntVector qh = d64.and(M32).mul(vws.and(M32)).lanewise(LSHR, 32).reinterpretAsInts()
+                        .blend(d64.lanewise(LSHR, 32).mul(vws.lanewise(LSHR, 32)).reinterpretAsInts(), odd);
                 x = u.lanewise(UMIN, u.sub(v2q));
                 y = d.mul(vw).sub(qh.mul(vq));
             }
-            x.intoMemorySegment(a, 4L * j, ORDER);
-            y.intoMemorySegment(a, 4L * (j + L), ORDER);
+            {   // distance L: back to natural order, and the block's group has a single twiddle
+                final int[] perm = INV_PERM[FUSED - 1];
+                IntVector x1 = IntVector.fromArray(S, perm, 0).selectFrom(x, y);
+                IntVector y1 = IntVector.fromArray(S, perm, L).selectFrom(x, y);
+                final int g = (n + j) >> FUSED;
+                final IntVector vw = IntVector.broadcast(S, w[g]);
+                final LongVector vws = LongVector.broadcast(LS, ws[g] & M32);
+                IntVector u = x1.add(y1);
+                IntVector d = x1.sub(y1).add(v2q);
+                LongVector d64 = d.reinterpretAsLongs();
+                IntVector qh = d64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
+                        .blend(d64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
+                u.lanewise(UMIN, u.sub(v2q)).intoMemorySegment(a, 4L * j, ORDER);
+                d.mul(vw).sub(qh.mul(vq)).intoMemorySegment(a, 4L * (j + L), ORDER);
+            }
         }
     }
 
     /** Layers with distance 2L .. n/4: one twiddle per group, broadcast. */
     private static void inverseMainLayers(MemorySegment a, NttTables tb) {
+        final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final int n = tb.n;
         final int[] w = tb.psiInvRev, ws = tb.psiInvRevShoup;
         final IntVector vq = IntVector.broadcast(S, tb.q), v2q = IntVector.broadcast(S, 2 * tb.q);
@@ -257,8 +288,8 @@ final class VectorKernels implements Kernels {
                     IntVector u = x.add(y);
                     IntVector d = x.sub(y).add(v2q);
                     LongVector d64 = d.reinterpretAsLongs();
-                    IntVector qh = d64.and(M32).mul(vws).lanewise(LSHR, 32)
-                            .or(d64.lanewise(LSHR, 32).mul(vws).and(HI32)).reinterpretAsInts();
+                    IntVector qh = d64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
+                            .blend(d64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
                     u.lanewise(UMIN, u.sub(v2q)).intoMemorySegment(a, 4L * j, ORDER);
                     d.mul(vw).sub(qh.mul(vq)).intoMemorySegment(a, 4L * (j + t), ORDER);
                 }
@@ -268,6 +299,7 @@ final class VectorKernels implements Kernels {
 
     /** The last layer (distance n/2) with N^-1 folded in, and full reduction. */
     private static void inverseLastLayer(MemorySegment a, NttTables tb) {
+        final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final int t = tb.n >> 1;
         final IntVector vq = IntVector.broadcast(S, tb.q), v2q = IntVector.broadcast(S, 2 * tb.q);
         final IntVector vn = IntVector.broadcast(S, tb.nInv);
@@ -280,10 +312,10 @@ final class VectorKernels implements Kernels {
             IntVector u = x.add(y);
             IntVector d = x.sub(y).add(v2q);
             LongVector u64 = u.reinterpretAsLongs(), d64 = d.reinterpretAsLongs();
-            IntVector qu = u64.and(M32).mul(vns).lanewise(LSHR, 32)
-                    .or(u64.lanewise(LSHR, 32).mul(vns).and(HI32)).reinterpretAsInts();
-            IntVector qd = d64.and(M32).mul(vws).lanewise(LSHR, 32)
-                    .or(d64.lanewise(LSHR, 32).mul(vws).and(HI32)).reinterpretAsInts();
+            IntVector qu = u64.and(M32).mul(vns).lanewise(LSHR, 32).reinterpretAsInts()
+                    .blend(u64.lanewise(LSHR, 32).mul(vns).reinterpretAsInts(), odd);
+            IntVector qd = d64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
+                    .blend(d64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
             IntVector r0 = u.mul(vn).sub(qu.mul(vq));
             IntVector r1 = d.mul(vw).sub(qd.mul(vq));
             r0.lanewise(UMIN, r0.sub(vq)).intoMemorySegment(a, 4L * j, ORDER);
@@ -393,14 +425,15 @@ final class VectorKernels implements Kernels {
             SCALAR.mulShoup(a, w, ws, out, m);
             return;
         }
+        final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final IntVector vq = IntVector.broadcast(S, m.q());
         for (int i = 0; i < n; i += L) {
             IntVector y = IntVector.fromMemorySegment(S, a, 4L * i, ORDER);
             IntVector vw = IntVector.fromMemorySegment(S, w, 4L * i, ORDER);
             LongVector vws = IntVector.fromMemorySegment(S, ws, 4L * i, ORDER).reinterpretAsLongs();
             LongVector y64 = y.reinterpretAsLongs();
-            IntVector qh = y64.and(M32).mul(vws.and(M32)).lanewise(LSHR, 32)
-                    .or(y64.lanewise(LSHR, 32).mul(vws.lanewise(LSHR, 32)).and(HI32)).reinterpretAsInts();
+            IntVector qh = y64.and(M32).mul(vws.and(M32)).lanewise(LSHR, 32).reinterpretAsInts()
+                    .blend(y64.lanewise(LSHR, 32).mul(vws.lanewise(LSHR, 32)).reinterpretAsInts(), odd);
             IntVector r = y.mul(vw).sub(qh.mul(vq));
             r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(out, 4L * i, ORDER);
         }
@@ -413,14 +446,15 @@ final class VectorKernels implements Kernels {
             SCALAR.mulAddShoup(a, w, ws, acc, m);
             return;
         }
+        final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final IntVector vq = IntVector.broadcast(S, m.q());
         for (int i = 0; i < n; i += L) {
             IntVector y = IntVector.fromMemorySegment(S, a, 4L * i, ORDER);
             IntVector vw = IntVector.fromMemorySegment(S, w, 4L * i, ORDER);
             LongVector vws = IntVector.fromMemorySegment(S, ws, 4L * i, ORDER).reinterpretAsLongs();
             LongVector y64 = y.reinterpretAsLongs();
-            IntVector qh = y64.and(M32).mul(vws.and(M32)).lanewise(LSHR, 32)
-                    .or(y64.lanewise(LSHR, 32).mul(vws.lanewise(LSHR, 32)).and(HI32)).reinterpretAsInts();
+            IntVector qh = y64.and(M32).mul(vws.and(M32)).lanewise(LSHR, 32).reinterpretAsInts()
+                    .blend(y64.lanewise(LSHR, 32).mul(vws.lanewise(LSHR, 32)).reinterpretAsInts(), odd);
             IntVector r = y.mul(vw).sub(qh.mul(vq)).add(IntVector.fromMemorySegment(S, acc, 4L * i, ORDER));
             r = r.lanewise(UMIN, r.sub(vq));
             r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(acc, 4L * i, ORDER);
@@ -434,14 +468,15 @@ final class VectorKernels implements Kernels {
             SCALAR.mulScalar(a, c, out, m);
             return;
         }
+        final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final IntVector vq = IntVector.broadcast(S, m.q());
         final IntVector vw = IntVector.broadcast(S, c);
         final LongVector vws = LongVector.broadcast(LS, ModArith.shoup(c, m.q()) & M32);
         for (int i = 0; i < n; i += L) {
             IntVector y = IntVector.fromMemorySegment(S, a, 4L * i, ORDER);
             LongVector y64 = y.reinterpretAsLongs();
-            IntVector qh = y64.and(M32).mul(vws).lanewise(LSHR, 32)
-                    .or(y64.lanewise(LSHR, 32).mul(vws).and(HI32)).reinterpretAsInts();
+            IntVector qh = y64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
+                    .blend(y64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
             IntVector r = y.mul(vw).sub(qh.mul(vq));
             r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(out, 4L * i, ORDER);
         }
@@ -497,6 +532,7 @@ final class VectorKernels implements Kernels {
             SCALAR.baseConvert(bc, in, out, n);
             return;
         }
+        final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final int k = bc.from.length, targets = bc.to.length;
         final int[] y = scratch(k * L);
         for (int c = 0; c < n; c += L) {
@@ -506,8 +542,8 @@ final class VectorKernels implements Kernels {
                 final LongVector vws = LongVector.broadcast(LS, bc.qHatInvShoup[i] & M32);
                 IntVector x = IntVector.fromMemorySegment(S, in, 4L * ((long) i * n + c), ORDER);
                 LongVector x64 = x.reinterpretAsLongs();
-                IntVector qh = x64.and(M32).mul(vws).lanewise(LSHR, 32)
-                        .or(x64.lanewise(LSHR, 32).mul(vws).and(HI32)).reinterpretAsInts();
+                IntVector qh = x64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
+                        .blend(x64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
                 IntVector r = x.mul(vw).sub(qh.mul(vq));
                 r.lanewise(UMIN, r.sub(vq)).intoArray(y, i * L);
             }
@@ -520,20 +556,20 @@ final class VectorKernels implements Kernels {
                 IntVector r = IntVector.zero(S);
                 for (int i0 = 0; i0 < k; i0 += BaseConverter.LAZY_TERMS) {
                     LongVector r64 = r.reinterpretAsLongs();
-                    LongVector even = r64.and(M32), odd = r64.lanewise(LSHR, 32);
+                    LongVector accEven = r64.and(M32), accOdd = r64.lanewise(LSHR, 32);
                     for (int i = i0, i1 = Math.min(k, i0 + BaseConverter.LAZY_TERMS); i < i1; i++) {
                         LongVector yv = IntVector.fromArray(S, y, i * L).reinterpretAsLongs();
                         LongVector cv = LongVector.broadcast(LS, bc.qHatModP[j * k + i]).and(M32);
-                        even = even.add(yv.and(M32).mul(cv));
-                        odd = odd.add(yv.lanewise(LSHR, 32).mul(cv));
+                        accEven = accEven.add(yv.and(M32).mul(cv));
+                        accOdd = accOdd.add(yv.lanewise(LSHR, 32).mul(cv));
                     }
-                    IntVector lo = even.and(M32).or(odd.lanewise(LSHL, 32)).reinterpretAsInts();
-                    IntVector hi = even.lanewise(LSHR, 32).or(odd.and(HI32)).reinterpretAsInts();
+                    IntVector lo = accEven.reinterpretAsInts().blend(accOdd.lanewise(LSHL, 32).reinterpretAsInts(), odd);
+                    IntVector hi = accEven.lanewise(LSHR, 32).reinterpretAsInts().blend(accOdd.reinterpretAsInts(), odd);
                     LongVector hi64 = hi.reinterpretAsLongs(), lo64 = lo.reinterpretAsLongs();
-                    IntVector qhHi = hi64.and(M32).mul(vrs).lanewise(LSHR, 32)
-                            .or(hi64.lanewise(LSHR, 32).mul(vrs).and(HI32)).reinterpretAsInts();
-                    IntVector qhLo = lo64.and(M32).mul(vones).lanewise(LSHR, 32)
-                            .or(lo64.lanewise(LSHR, 32).mul(vones).and(HI32)).reinterpretAsInts();
+                    IntVector qhHi = hi64.and(M32).mul(vrs).lanewise(LSHR, 32).reinterpretAsInts()
+                            .blend(hi64.lanewise(LSHR, 32).mul(vrs).reinterpretAsInts(), odd);
+                    IntVector qhLo = lo64.and(M32).mul(vones).lanewise(LSHR, 32).reinterpretAsInts()
+                            .blend(lo64.lanewise(LSHR, 32).mul(vones).reinterpretAsInts(), odd);
                     r = hi.mul(vr).sub(qhHi.mul(vp)).add(lo.sub(qhLo.mul(vp)));
                     r = r.lanewise(UMIN, r.sub(v2p));
                     r = r.lanewise(UMIN, r.sub(vp));
