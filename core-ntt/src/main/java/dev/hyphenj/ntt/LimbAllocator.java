@@ -1,0 +1,164 @@
+package dev.hyphenj.ntt;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Off-heap memory for limbs: 64-byte-aligned blocks, pooled by size so that the many same-sized temporaries of
+ * homomorphic operations are reused instead of mapped and unmapped. Thread-safe.
+ *
+ * <p>A block is returned to the pool by closing it (try-with-resources). The allocator counts the bytes handed
+ * out and not yet returned ({@link #liveBytes()}), their high-water mark ({@link #peakBytes()}), and the bytes
+ * held idle in the pool; closing the allocator frees the pool and reports blocks still live as a leak.
+ * Block contents are unspecified on allocation: a reused block holds what its last user wrote.
+ */
+public final class LimbAllocator implements AutoCloseable {
+    /** Alignment of every block: one cache line, and a whole 512-bit vector. */
+    public static final long ALIGNMENT = 64;
+
+    private static final LimbAllocator SHARED = new LimbAllocator("shared");
+
+    private final String name;
+    private final Map<Long, ConcurrentLinkedDeque<Slab>> pool = new ConcurrentHashMap<>();
+    private final AtomicLong live = new AtomicLong();
+    private final AtomicLong liveBlocks = new AtomicLong();
+    private final AtomicLong peak = new AtomicLong();
+    private final AtomicLong pooled = new AtomicLong();
+    private volatile boolean closed;
+
+    /** A new allocator with its own pool; {@code name} appears in its messages. */
+    public LimbAllocator(String name) {
+        this.name = name;
+    }
+
+    /** The process-wide allocator. */
+    public static LimbAllocator shared() {
+        return SHARED;
+    }
+
+    /** One off-heap block with its own arena, so that it can be freed on its own when the pool is trimmed. */
+    private record Slab(Arena arena, MemorySegment segment) {}
+
+    /** A block of off-heap memory on loan from the allocator. Close it once to give it back. */
+    public final class Block implements AutoCloseable {
+        private final Slab slab;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        private Block(Slab slab) {
+            this.slab = slab;
+        }
+
+        /** The block's memory; do not use it after {@link #close()}. */
+        public MemorySegment segment() {
+            if (released.get()) {
+                throw new IllegalStateException("block of " + bytes() + " bytes used after it was released");
+            }
+            return slab.segment;
+        }
+
+        public long bytes() {
+            return slab.segment.byteSize();
+        }
+
+        /** Returns the block to the pool. Closing twice is an error: it would hand the memory out twice. */
+        @Override
+        public void close() {
+            if (!released.compareAndSet(false, true)) {
+                throw new IllegalStateException("block of " + bytes() + " bytes released twice");
+            }
+            live.addAndGet(-bytes());
+            liveBlocks.decrementAndGet();
+            if (closed) {
+                slab.arena.close();
+                return;
+            }
+            pool.computeIfAbsent(bytes(), b -> new ConcurrentLinkedDeque<>()).push(slab);
+            pooled.addAndGet(bytes());
+        }
+    }
+
+    /** A block of {@code bytes} bytes (positive, a multiple of 4), from the pool when one of that size is idle. */
+    public Block allocate(long bytes) {
+        if (bytes <= 0 || bytes % Integer.BYTES != 0) {
+            throw new IllegalArgumentException("block size " + bytes + " must be a positive multiple of 4 bytes");
+        }
+        if (closed) {
+            throw new IllegalStateException("allocator '" + name + "' is closed");
+        }
+        ConcurrentLinkedDeque<Slab> idle = pool.get(bytes);
+        Slab slab = idle == null ? null : idle.poll();
+        if (slab != null) {
+            pooled.addAndGet(-bytes);
+        } else {
+            Arena arena = Arena.ofShared();
+            slab = new Slab(arena, arena.allocate(bytes, ALIGNMENT));
+        }
+        long now = live.addAndGet(bytes);
+        liveBlocks.incrementAndGet();
+        peak.accumulateAndGet(now, Math::max);
+        return new Block(slab);
+    }
+
+    /** Bytes in blocks handed out and not yet closed. */
+    public long liveBytes() {
+        return live.get();
+    }
+
+    /** Number of blocks handed out and not yet closed. */
+    public long liveBlocks() {
+        return liveBlocks.get();
+    }
+
+    /** The largest {@link #liveBytes()} seen since creation or the last {@link #resetPeak()}. */
+    public long peakBytes() {
+        return peak.get();
+    }
+
+    /** Bytes held idle in the pool. */
+    public long pooledBytes() {
+        return pooled.get();
+    }
+
+    /** Starts a new peak measurement from the current live bytes. */
+    public void resetPeak() {
+        peak.set(live.get());
+    }
+
+    /** Frees every idle block. */
+    public void trim() {
+        for (ConcurrentLinkedDeque<Slab> idle : pool.values()) {
+            for (Slab s; (s = idle.poll()) != null; ) {
+                pooled.addAndGet(-s.segment.byteSize());
+                s.arena.close();
+            }
+        }
+    }
+
+    /**
+     * Frees the pool; blocks still live are freed when they are closed. Throws if any block is still live,
+     * because that is a leak (the shared allocator cannot be closed).
+     */
+    @Override
+    public void close() {
+        if (this == SHARED) {
+            throw new UnsupportedOperationException("the shared allocator lives as long as the process");
+        }
+        closed = true;
+        trim();
+        if (liveBlocks.get() != 0) {
+            throw new IllegalStateException("allocator '" + name + "' closed with " + liveBlocks.get()
+                    + " blocks (" + liveBytes() + " bytes) still live: a leak");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LimbAllocator[" + name + ", live " + liveBytes() + " B, peak " + peakBytes() + " B, pooled "
+                + pooledBytes() + " B]";
+    }
+}

@@ -1,0 +1,246 @@
+package dev.hyphenj.ntt;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.math.BigInteger;
+
+/**
+ * A polynomial of Z_Q[X]/(X^N + 1) in RNS form: one limb of N residues per prime of its basis, limb-major in a
+ * single 64-byte-aligned off-heap block from a {@link LimbAllocator}. Close it to return the block.
+ *
+ * <p>The polynomial does not track whether it is in the coefficient or the NTT domain: the scheme layer does.
+ * Binary operations require operands over the same basis and write into {@code out}, which may be an operand.
+ * All residues are kept fully reduced.
+ */
+public final class RnsPoly implements AutoCloseable {
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+
+    private final RnsBasis basis;
+    private final LimbAllocator.Block block;
+    private final MemorySegment data;
+    private final Kernels kernels;
+
+    private RnsPoly(RnsBasis basis, LimbAllocator allocator, Kernels kernels) {
+        this.basis = basis;
+        this.block = allocator.allocate(basis.limbBytes() * basis.size());
+        this.data = block.segment();
+        this.kernels = kernels;
+    }
+
+    /** A zero polynomial over {@code basis}, from {@code allocator}, computed with the default kernels. */
+    public static RnsPoly zeros(RnsBasis basis, LimbAllocator allocator) {
+        RnsPoly p = new RnsPoly(basis, allocator, Kernels.get());
+        p.data.fill((byte) 0);
+        return p;
+    }
+
+    /** A zero polynomial from the shared allocator. */
+    public static RnsPoly zeros(RnsBasis basis) {
+        return zeros(basis, LimbAllocator.shared());
+    }
+
+    /** The polynomial with the given signed integer coefficients, reduced modulo every prime of the basis. */
+    public static RnsPoly fromCoefficients(RnsBasis basis, long[] coefficients) {
+        if (coefficients.length != basis.n()) {
+            throw new IllegalArgumentException(coefficients.length + " coefficients for a ring of degree " + basis.n());
+        }
+        RnsPoly p = zeros(basis);
+        for (int l = 0; l < basis.size(); l++) {
+            long q = basis.prime(l);
+            for (int i = 0; i < basis.n(); i++) {
+                p.set(l, i, (int) Math.floorMod(coefficients[i], q));
+            }
+        }
+        return p;
+    }
+
+    /** The polynomial with the given big integer coefficients, reduced modulo every prime of the basis. */
+    public static RnsPoly fromCoefficients(RnsBasis basis, BigInteger[] coefficients) {
+        if (coefficients.length != basis.n()) {
+            throw new IllegalArgumentException(coefficients.length + " coefficients for a ring of degree " + basis.n());
+        }
+        RnsPoly p = zeros(basis);
+        for (int l = 0; l < basis.size(); l++) {
+            BigInteger q = BigInteger.valueOf(basis.prime(l));
+            for (int i = 0; i < basis.n(); i++) {
+                p.set(l, i, coefficients[i].mod(q).intValue());
+            }
+        }
+        return p;
+    }
+
+    public RnsBasis basis() {
+        return basis;
+    }
+
+    public int n() {
+        return basis.n();
+    }
+
+    public int limbCount() {
+        return basis.size();
+    }
+
+    /** Limb l as a segment of N ints (a view: writes go to this polynomial). */
+    public MemorySegment limb(int l) {
+        return data.asSlice(l * basis.limbBytes(), basis.limbBytes());
+    }
+
+    /** All limbs, limb-major. */
+    public MemorySegment segment() {
+        return data;
+    }
+
+    public int get(int limb, int i) {
+        return data.getAtIndex(INT, (long) limb * basis.n() + i);
+    }
+
+    public void set(int limb, int i, int value) {
+        if (value < 0 || value >= basis.prime(limb)) {
+            throw new IllegalArgumentException("residue " + value + " is outside [0, " + basis.prime(limb) + ")");
+        }
+        data.setAtIndex(INT, (long) limb * basis.n() + i, value);
+    }
+
+    /** Limb l copied into an array. */
+    public int[] limbToArray(int l) {
+        return limb(l).toArray(INT);
+    }
+
+    /** Copies the residues of {@code other}, which must have the same basis. */
+    public RnsPoly copyFrom(RnsPoly other) {
+        check("copyFrom", other);
+        MemorySegment.copy(other.data, 0, data, 0, data.byteSize());
+        return this;
+    }
+
+    public void add(RnsPoly b, RnsPoly out) {
+        check("add", b, out);
+        for (int l = 0; l < limbCount(); l++) {
+            kernels.add(limb(l), b.limb(l), out.limb(l), basis.modulus(l));
+        }
+    }
+
+    public void sub(RnsPoly b, RnsPoly out) {
+        check("sub", b, out);
+        for (int l = 0; l < limbCount(); l++) {
+            kernels.sub(limb(l), b.limb(l), out.limb(l), basis.modulus(l));
+        }
+    }
+
+    public void negate(RnsPoly out) {
+        check("negate", out);
+        for (int l = 0; l < limbCount(); l++) {
+            kernels.negate(limb(l), out.limb(l), basis.modulus(l));
+        }
+    }
+
+    /** out = this * b coefficient-wise (a ring product when both are in the NTT domain). */
+    public void mul(RnsPoly b, RnsPoly out) {
+        check("mul", b, out);
+        for (int l = 0; l < limbCount(); l++) {
+            kernels.mul(limb(l), b.limb(l), out.limb(l), basis.modulus(l));
+        }
+    }
+
+    /** acc += this * b coefficient-wise. */
+    public void mulAdd(RnsPoly b, RnsPoly acc) {
+        check("mulAdd", b, acc);
+        for (int l = 0; l < limbCount(); l++) {
+            kernels.mulAdd(limb(l), b.limb(l), acc.limb(l), basis.modulus(l));
+        }
+    }
+
+    /** Writes into {@code out} the Shoup companions floor(w * 2^32 / q) of this polynomial's residues w. */
+    public void shoupCompanions(RnsPoly out) {
+        check("shoupCompanions", out);
+        for (int l = 0; l < limbCount(); l++) {
+            long q = basis.prime(l);
+            for (long i = (long) l * n(), end = i + n(); i < end; i++) {
+                out.data.setAtIndex(INT, i, ModArith.shoup(data.getAtIndex(INT, i), q));
+            }
+        }
+    }
+
+    /** out = this * w coefficient-wise, for a fixed w with companions {@code wShoup} (see {@link #shoupCompanions}). */
+    public void mulShoup(RnsPoly w, RnsPoly wShoup, RnsPoly out) {
+        check("mulShoup", w, wShoup, out);
+        for (int l = 0; l < limbCount(); l++) {
+            kernels.mulShoup(limb(l), w.limb(l), wShoup.limb(l), out.limb(l), basis.modulus(l));
+        }
+    }
+
+    /** acc += this * w coefficient-wise, for a fixed w with companions {@code wShoup}. */
+    public void mulAddShoup(RnsPoly w, RnsPoly wShoup, RnsPoly acc) {
+        check("mulAddShoup", w, wShoup, acc);
+        for (int l = 0; l < limbCount(); l++) {
+            kernels.mulAddShoup(limb(l), w.limb(l), wShoup.limb(l), acc.limb(l), basis.modulus(l));
+        }
+    }
+
+    /** out = c * this for an integer constant c (any sign), reduced per prime. */
+    public void mulScalar(long c, RnsPoly out) {
+        check("mulScalar", out);
+        for (int l = 0; l < limbCount(); l++) {
+            kernels.mulScalar(limb(l), (int) Math.floorMod(c, basis.prime(l)), out.limb(l), basis.modulus(l));
+        }
+    }
+
+    /** Coefficient domain to NTT domain, in place. */
+    public void forwardNtt() {
+        for (int l = 0; l < limbCount(); l++) {
+            kernels.forwardNtt(limb(l), basis.tables(l));
+        }
+    }
+
+    /** NTT domain to coefficient domain, in place. */
+    public void inverseNtt() {
+        for (int l = 0; l < limbCount(); l++) {
+            kernels.inverseNtt(limb(l), basis.tables(l));
+        }
+    }
+
+    /** out = this(X^k) for odd k, this in the NTT domain. {@code out} may be this polynomial. */
+    public void automorphismNtt(long k, RnsPoly out) {
+        check("automorphismNtt", out);
+        int[] index = Automorphism.cachedNttIndex(n(), k);
+        for (int l = 0; l < limbCount(); l++) {
+            kernels.permute(limb(l), index, out.limb(l));
+        }
+    }
+
+    /** out = this(X^k) for odd k, this in the coefficient domain. {@code out} may be this polynomial. */
+    public void automorphismCoefficients(long k, RnsPoly out) {
+        check("automorphismCoefficients", out);
+        Automorphism.CoefficientMap map = Automorphism.cachedCoefficientMap(n(), k);
+        for (int l = 0; l < limbCount(); l++) {
+            kernels.permuteNegate(limb(l), map.index(), map.negate(), out.limb(l), basis.modulus(l));
+        }
+    }
+
+    /** Returns the block to its allocator. */
+    @Override
+    public void close() {
+        block.close();
+    }
+
+    private void check(String op, RnsPoly... others) {
+        for (RnsPoly o : others) {
+            if (o.n() != n()) {
+                throw new IllegalArgumentException(op + ": ring degrees differ (N = " + n() + " and " + o.n() + ")");
+            }
+            if (o.limbCount() != limbCount()) {
+                throw new IllegalArgumentException(op + ": mismatched limb counts (" + limbCount() + " and "
+                        + o.limbCount() + ")");
+            }
+            if (!o.basis.equals(basis)) {
+                throw new IllegalArgumentException(op + ": operands are over different primes");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RnsPoly[N=" + n() + ", " + limbCount() + " limbs]";
+    }
+}
