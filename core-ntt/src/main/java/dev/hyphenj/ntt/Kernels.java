@@ -45,8 +45,11 @@ public interface Kernels {
     /** out = a * c mod q for a constant c in [0, q). */
     void mulScalar(MemorySegment a, int c, MemorySegment out, Modulus m);
 
-    /** out[i] = a[index[i]]: a permutation, such as an automorphism of an NTT-domain limb. out may alias a. */
-    void permute(MemorySegment a, int[] index, MemorySegment out);
+    /**
+     * out = a(X^k) for an NTT-domain limb a and odd k in [1, 2N) (see {@link Automorphism}): a permutation of the
+     * residues. out may alias a.
+     */
+    void automorphismNtt(MemorySegment a, int k, MemorySegment out);
 
     /**
      * out[i] = a[index[i]], negated modulo q where negate[i] is -1 (0 elsewhere): an automorphism of a

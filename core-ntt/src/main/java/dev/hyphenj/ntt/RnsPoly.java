@@ -203,9 +203,9 @@ public final class RnsPoly implements AutoCloseable {
     /** out = this(X^k) for odd k, this in the NTT domain. {@code out} may be this polynomial. */
     public void automorphismNtt(long k, RnsPoly out) {
         check("automorphismNtt", out);
-        int[] index = Automorphism.cachedNttIndex(n(), k);
+        int kk = Automorphism.normalize(n(), k);
         for (int l = 0; l < limbCount(); l++) {
-            kernels.permute(limb(l), index, out.limb(l));
+            kernels.automorphismNtt(limb(l), kk, out.limb(l));
         }
     }
 

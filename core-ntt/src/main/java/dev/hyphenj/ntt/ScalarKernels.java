@@ -216,7 +216,8 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void permute(MemorySegment a, int[] index, MemorySegment out) {
+    public void automorphismNtt(MemorySegment a, int k, MemorySegment out) {
+        int[] index = Automorphism.cachedNttIndex(length(out), k);
         int[] x = load(a, 0), r = scratch(1, index.length);
         permute(x, index, r);
         store(r, out);
@@ -243,9 +244,13 @@ public final class ScalarKernels implements Kernels {
 
     /** The limb a copied into per-thread scratch array number {@code slot} (whose length is exactly the limb's). */
     private static int[] load(MemorySegment a, int slot) {
-        int[] x = scratch(slot, (int) (a.byteSize() / Integer.BYTES));
+        int[] x = scratch(slot, length(a));
         MemorySegment.copy(a, INT, 0, x, 0, x.length);
         return x;
+    }
+
+    private static int length(MemorySegment a) {
+        return (int) (a.byteSize() / Integer.BYTES);
     }
 
     private static int[] scratch(int slot, int n) {

@@ -5,9 +5,14 @@ import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.UMIN;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
@@ -484,19 +489,94 @@ final class VectorKernels implements Kernels {
 
     // ---------------------------------------------------------------------------------------------- permutations
 
-    /** The Vector API gathers only from arrays, so the limb goes through a per-thread scratch array first. */
+    /**
+     * In bit-reversed order an automorphism maps every aligned block of L outputs to one aligned block of L inputs
+     * (the low log2(L) bits of an output position become the high bits of its exponent, which X -> X^k changes only
+     * among themselves). So it is one contiguous load, one lane shuffle ({@code vpermd}) and one store per block:
+     * no gather. The shuffles repeat (at most L distinct per k) and are kept once.
+     */
     @Override
-    public void permute(MemorySegment a, int[] index, MemorySegment out) {
+    public void automorphismNtt(MemorySegment a, int k, MemorySegment out) {
         final int n = length(out);
         if (n < MIN_N) {
-            SCALAR.permute(a, index, out);
+            SCALAR.automorphismNtt(a, k, out);
             return;
         }
-        final int[] src = scratch(n);
-        MemorySegment.copy(a, ValueLayout.JAVA_INT, 0, src, 0, n);
-        for (int i = 0; i < n; i += L) {
-            IntVector.fromArray(S, src, 0, index, i).intoMemorySegment(out, 4L * i, ORDER);
+        final BlockPermutation p = blockPermutation(n, k);
+        final MemorySegment src = overlap(a, out) ? copyToScratch(a) : a;
+        final int[] source = p.source, shuffle = p.shuffle, shuffles = p.shuffles;
+        for (int b = 0, i = 0; i < n; b++, i += L) {
+            IntVector v = IntVector.fromMemorySegment(S, src, 4L * source[b], ORDER);
+            IntVector.fromArray(S, shuffles, shuffle[b]).selectFrom(v).intoMemorySegment(out, 4L * i, ORDER);
         }
+    }
+
+    /** BLOCK_PERMUTATIONS[log2 n][k]: built on first use (a race builds the same immutable value twice at worst). */
+    private static final BlockPermutation[][] BLOCK_PERMUTATIONS = new BlockPermutation[Primes.MAX_LOG_N + 1][];
+
+    private static BlockPermutation blockPermutation(int n, int k) {
+        int logN = Integer.numberOfTrailingZeros(n);
+        BlockPermutation[] byK = BLOCK_PERMUTATIONS[logN];
+        if (byK == null) {
+            byK = new BlockPermutation[2 * n];
+            BLOCK_PERMUTATIONS[logN] = byK;
+        }
+        BlockPermutation p = byK[k];
+        if (p == null) {
+            p = BlockPermutation.of(Automorphism.cachedNttIndex(n, k));
+            byK[k] = p;
+        }
+        return p;
+    }
+
+    /** Whether two segments share memory (checked without allocating for native segments). */
+    private static boolean overlap(MemorySegment a, MemorySegment b) {
+        if (a.isNative() && b.isNative()) {
+            return a.address() < b.address() + b.byteSize() && b.address() < a.address() + a.byteSize();
+        }
+        return a.asOverlappingSlice(b).isPresent();
+    }
+
+    /**
+     * A permutation of n elements that moves aligned blocks of L as wholes: output block b is input block
+     * {@code source[b] / L} with its lanes shuffled by {@code shuffles[shuffle[b] .. + L)}.
+     */
+    private record BlockPermutation(int[] source, int[] shuffle, int[] shuffles) {
+        static BlockPermutation of(int[] index) {
+            int blocks = index.length / L;
+            int[] source = new int[blocks], shuffle = new int[blocks];
+            Map<List<Integer>, Integer> ids = new HashMap<>();
+            List<Integer> table = new ArrayList<>();
+            for (int b = 0; b < blocks; b++) {
+                source[b] = index[b * L] & -L;
+                List<Integer> lanes = new ArrayList<>(L);
+                for (int j = 0; j < L; j++) {
+                    int from = index[b * L + j];
+                    if ((from & -L) != source[b]) {
+                        throw new IllegalStateException("automorphism map is not block-structured at " + (b * L + j));
+                    }
+                    lanes.add(from & (L - 1));
+                }
+                shuffle[b] = ids.computeIfAbsent(lanes, x -> {
+                    table.addAll(x);
+                    return table.size() - L;
+                });
+            }
+            return new BlockPermutation(source, shuffle, table.stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
+    private static final ThreadLocal<MemorySegment[]> SCRATCH_SEGMENT = ThreadLocal.withInitial(() -> new MemorySegment[1]);
+
+    /** a copied into a per-thread off-heap scratch segment, for operations whose output aliases their input. */
+    private static MemorySegment copyToScratch(MemorySegment a) {
+        MemorySegment[] holder = SCRATCH_SEGMENT.get();
+        if (holder[0] == null || holder[0].byteSize() < a.byteSize()) {
+            holder[0] = Arena.ofAuto().allocate(a.byteSize(), LimbAllocator.ALIGNMENT);
+        }
+        MemorySegment s = holder[0].asSlice(0, a.byteSize());
+        s.copyFrom(a);
+        return s;
     }
 
     @Override
