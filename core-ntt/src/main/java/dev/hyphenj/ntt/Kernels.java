@@ -42,6 +42,12 @@ public interface Kernels {
     /** acc = acc + a * w mod q for a fixed operand w with its Shoup companion ws. */
     void mulAddShoup(MemorySegment a, MemorySegment w, MemorySegment ws, MemorySegment acc, Modulus m);
 
+    /**
+     * out = x mod q' for each residue x of a modulo another prime p, taken centered (x > (p-1)/2 stands for x - p):
+     * moves a limb to another modulus, as rescaling does with the dropped limb.
+     */
+    void switchModulus(MemorySegment a, Modulus from, MemorySegment out, Modulus to);
+
     /** out = a * c mod q for a constant c in [0, q). */
     void mulScalar(MemorySegment a, int c, MemorySegment out, Modulus m);
 

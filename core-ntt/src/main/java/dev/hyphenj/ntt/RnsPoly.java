@@ -114,6 +114,33 @@ public final class RnsPoly implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Copies {@code count} limbs of {@code src}, starting at its limb {@code srcFirst}, into this polynomial's limbs
+     * from {@code dstFirst}; the primes of the limbs must match.
+     */
+    public RnsPoly copyLimbsFrom(RnsPoly src, int srcFirst, int dstFirst, int count) {
+        if (src.n() != n() || srcFirst < 0 || dstFirst < 0 || count < 0 || srcFirst + count > src.limbCount()
+                || dstFirst + count > limbCount()) {
+            throw new IllegalArgumentException("copyLimbsFrom: " + count + " limbs from " + srcFirst + " of " + src
+                    + " to " + dstFirst + " of " + this);
+        }
+        for (int i = 0; i < count; i++) {
+            if (src.basis.prime(srcFirst + i) != basis.prime(dstFirst + i)) {
+                throw new IllegalArgumentException("copyLimbsFrom: limb " + (srcFirst + i) + " is modulo "
+                        + src.basis.prime(srcFirst + i) + ", limb " + (dstFirst + i) + " modulo " + basis.prime(dstFirst + i));
+            }
+        }
+        MemorySegment.copy(src.data, srcFirst * basis.limbBytes(), data, dstFirst * basis.limbBytes(),
+                count * basis.limbBytes());
+        return this;
+    }
+
+    /** Sets every residue to zero. */
+    public RnsPoly clear() {
+        data.fill((byte) 0);
+        return this;
+    }
+
     public void add(RnsPoly b, RnsPoly out) {
         check("add", b, out);
         for (int l = 0; l < limbCount(); l++) {

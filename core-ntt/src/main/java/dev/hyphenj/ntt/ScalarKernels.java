@@ -206,6 +206,27 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void switchModulus(MemorySegment a, Modulus from, MemorySegment out, Modulus to) {
+        int[] x = load(a, 0);
+        switchModulus(x, from, to);
+        store(x, out);
+    }
+
+    /** In place: x = centered(x mod p) mod q, adding q ceil(p/q) - p to the upper half so that the sum stays >= 0. */
+    public static void switchModulus(int[] x, Modulus from, Modulus to) {
+        final int p = from.q(), q = to.q(), half = (p - 1) >>> 1, offset = switchOffset(p, q);
+        for (int i = 0; i < x.length; i++) {
+            int v = x[i] + (x[i] > half ? offset : 0);
+            x[i] = ModArith.mulShoup(v, 1, to.oneShoup(), q);
+        }
+    }
+
+    /** q * ceil(p / q) - p: added to x - p's representative to make it non-negative, and 0 modulo q minus p. */
+    static int switchOffset(int p, int q) {
+        return (int) ((long) q * ((p + (long) q - 1) / q) - p);
+    }
+
+    @Override
     public void mulScalar(MemorySegment a, int c, MemorySegment out, Modulus m) {
         int[] x = load(a, 0);
         final int q = m.q(), cs = ModArith.shoup(c, q);

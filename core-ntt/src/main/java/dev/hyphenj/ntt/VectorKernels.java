@@ -1,5 +1,6 @@
 package dev.hyphenj.ntt;
 
+import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.UMIN;
@@ -463,6 +464,28 @@ final class VectorKernels implements Kernels {
             IntVector r = y.mul(vw).sub(qh.mul(vq)).add(IntVector.fromMemorySegment(S, acc, 4L * i, ORDER));
             r = r.lanewise(UMIN, r.sub(vq));
             r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(acc, 4L * i, ORDER);
+        }
+    }
+
+    @Override
+    public void switchModulus(MemorySegment a, Modulus from, MemorySegment out, Modulus to) {
+        final int n = length(out);
+        if (n < MIN_N) {
+            SCALAR.switchModulus(a, from, out, to);
+            return;
+        }
+        final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
+        final IntVector vq = IntVector.broadcast(S, to.q()), half = IntVector.broadcast(S, (from.q() - 1) >>> 1);
+        final IntVector offset = IntVector.broadcast(S, ScalarKernels.switchOffset(from.q(), to.q()));
+        final LongVector vones = LongVector.broadcast(LS, to.oneShoup() & M32);
+        for (int i = 0; i < n; i += L) {
+            IntVector x = IntVector.fromMemorySegment(S, a, 4L * i, ORDER);
+            x = x.add(offset, x.compare(GT, half));
+            LongVector x64 = x.reinterpretAsLongs();
+            IntVector qh = x64.and(M32).mul(vones).lanewise(LSHR, 32).reinterpretAsInts()
+                    .blend(x64.lanewise(LSHR, 32).mul(vones).reinterpretAsInts(), odd);
+            IntVector r = x.sub(qh.mul(vq));
+            r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(out, 4L * i, ORDER);
         }
     }
 
