@@ -27,12 +27,12 @@ public final class ModArith {
         }
     }
 
-    /** (a * b) mod q for a, b in [0, q). */
+    /** (a * b) mod q for a, b in [0, q) and q < 2^32 (the product is exact as an unsigned 64-bit word). */
     public static long mulMod(long a, long b, long q) {
-        return a * b % q;
+        return Long.remainderUnsigned(a * b, q);
     }
 
-    /** a^e mod q for e >= 0. */
+    /** a^e mod q for e >= 0 and q < 2^32. */
     public static long powMod(long a, long e, long q) {
         if (e < 0) {
             throw new IllegalArgumentException("negative exponent " + e);
@@ -41,9 +41,9 @@ public final class ModArith {
         long base = a % q;
         while (e > 0) {
             if ((e & 1) != 0) {
-                result = result * base % q;
+                result = mulMod(result, base, q);
             }
-            base = base * base % q;
+            base = mulMod(base, base, q);
             e >>= 1;
         }
         return result;

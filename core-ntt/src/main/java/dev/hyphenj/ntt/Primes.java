@@ -34,7 +34,7 @@ public final class Primes {
             }
             boolean composite = true;
             for (int r = 1; r < s && composite; r++) {
-                x = x * x % n;
+                x = ModArith.mulMod(x, x, n);
                 composite = x != n - 1;
             }
             if (composite) {
@@ -103,7 +103,7 @@ public final class Primes {
             throw new IllegalArgumentException("prime size " + bits + " bits is outside 2..29 for primes near 2^bits");
         }
         long step = 2L * n, center = 1L << bits;
-        long up = center + 1, down = center + 1 - step;
+        long up = (center + step - 1) / step * step + 1, down = up - step; // the values 1 mod 2N around 2^bits
         List<Long> found = new ArrayList<>(count);
         while (found.size() < count && (up < (1L << ModArith.MAX_MODULUS_BITS) || down > step)) {
             boolean takeUp = up < (1L << ModArith.MAX_MODULUS_BITS) && (down <= step || up - center <= center - down);

@@ -17,20 +17,18 @@ public final class RnsPoly implements AutoCloseable {
 
     private final RnsBasis basis;
     private final LimbAllocator.Block block;
-    private final MemorySegment data;
     private final Kernels kernels;
 
     private RnsPoly(RnsBasis basis, LimbAllocator allocator, Kernels kernels) {
         this.basis = basis;
         this.block = allocator.allocate(basis.limbBytes() * basis.size());
-        this.data = block.segment();
         this.kernels = kernels;
     }
 
     /** A zero polynomial over {@code basis}, from {@code allocator}, computed with the default kernels. */
     public static RnsPoly zeros(RnsBasis basis, LimbAllocator allocator) {
         RnsPoly p = new RnsPoly(basis, allocator, Kernels.get());
-        p.data.fill((byte) 0);
+        p.data().fill((byte) 0);
         return p;
     }
 
@@ -69,6 +67,12 @@ public final class RnsPoly implements AutoCloseable {
         return p;
     }
 
+    /** The block's memory; throws once the polynomial is closed, so that a stale reference cannot write into a
+     * block that another owner now holds. */
+    private MemorySegment data() {
+        return block.segment();
+    }
+
     public RnsBasis basis() {
         return basis;
     }
@@ -83,23 +87,23 @@ public final class RnsPoly implements AutoCloseable {
 
     /** Limb l as a segment of N ints (a view: writes go to this polynomial). */
     public MemorySegment limb(int l) {
-        return data.asSlice(l * basis.limbBytes(), basis.limbBytes());
+        return data().asSlice(l * basis.limbBytes(), basis.limbBytes());
     }
 
     /** All limbs, limb-major. */
     public MemorySegment segment() {
-        return data;
+        return data();
     }
 
     public int get(int limb, int i) {
-        return data.getAtIndex(INT, (long) limb * basis.n() + i);
+        return data().getAtIndex(INT, (long) limb * basis.n() + i);
     }
 
     public void set(int limb, int i, int value) {
         if (value < 0 || value >= basis.prime(limb)) {
             throw new IllegalArgumentException("residue " + value + " is outside [0, " + basis.prime(limb) + ")");
         }
-        data.setAtIndex(INT, (long) limb * basis.n() + i, value);
+        data().setAtIndex(INT, (long) limb * basis.n() + i, value);
     }
 
     /** Limb l copied into an array. */
@@ -110,7 +114,7 @@ public final class RnsPoly implements AutoCloseable {
     /** Copies the residues of {@code other}, which must have the same basis. */
     public RnsPoly copyFrom(RnsPoly other) {
         check("copyFrom", other);
-        MemorySegment.copy(other.data, 0, data, 0, data.byteSize());
+        MemorySegment.copy(other.data(), 0, data(), 0, data().byteSize());
         return this;
     }
 
@@ -130,14 +134,14 @@ public final class RnsPoly implements AutoCloseable {
                         + src.basis.prime(srcFirst + i) + ", limb " + (dstFirst + i) + " modulo " + basis.prime(dstFirst + i));
             }
         }
-        MemorySegment.copy(src.data, srcFirst * basis.limbBytes(), data, dstFirst * basis.limbBytes(),
+        MemorySegment.copy(src.data(), srcFirst * basis.limbBytes(), data(), dstFirst * basis.limbBytes(),
                 count * basis.limbBytes());
         return this;
     }
 
     /** Sets every residue to zero. */
     public RnsPoly clear() {
-        data.fill((byte) 0);
+        data().fill((byte) 0);
         return this;
     }
 
@@ -184,7 +188,7 @@ public final class RnsPoly implements AutoCloseable {
         for (int l = 0; l < limbCount(); l++) {
             long q = basis.prime(l);
             for (long i = (long) l * n(), end = i + n(); i < end; i++) {
-                out.data.setAtIndex(INT, i, ModArith.shoup(data.getAtIndex(INT, i), q));
+                out.data().setAtIndex(INT, i, ModArith.shoup(data().getAtIndex(INT, i), q));
             }
         }
     }

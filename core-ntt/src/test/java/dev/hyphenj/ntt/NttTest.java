@@ -1,5 +1,8 @@
 package dev.hyphenj.ntt;
 
+import static dev.hyphenj.ntt.TestData.filled;
+import static dev.hyphenj.ntt.TestData.random;
+import static dev.hyphenj.ntt.TestData.segment;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.math.BigInteger;
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,20 +18,6 @@ import org.junit.jupiter.api.Test;
 class NttTest {
     private static final Kernels VECTOR = Kernels.vector();
     private static final Kernels SCALAR = Kernels.scalar();
-
-    static MemorySegment segment(Arena arena, int[] values) {
-        MemorySegment s = arena.allocate((long) values.length * Integer.BYTES, 64);
-        MemorySegment.copy(values, 0, s, ValueLayout.JAVA_INT, 0, values.length);
-        return s;
-    }
-
-    static int[] random(SplittableRandom rnd, int n, long bound) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (int) rnd.nextLong(bound);
-        }
-        return a;
-    }
 
     /** Direct evaluation: position i of the forward NTT is a(psi^(2 brv(i) + 1)). */
     @Test
@@ -104,15 +91,7 @@ class NttTest {
             NttTables tb = NttTables.of(n, q);
             Modulus m = tb.modulus;
             int[] a = random(rnd, n, q), b = random(rnd, n, q);
-            BigInteger[] expected = new BigInteger[n];
-            Arrays.fill(expected, BigInteger.ZERO);
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    BigInteger p = BigInteger.valueOf(a[i]).multiply(BigInteger.valueOf(b[j]));
-                    int k = i + j;
-                    expected[k % n] = k < n ? expected[k].add(p) : expected[k - n].subtract(p);
-                }
-            }
+            int[] expected = TestData.mod(TestData.negacyclicProduct(a, b), q);
             for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment sa = segment(arena, a), sb = segment(arena, b);
@@ -120,10 +99,7 @@ class NttTest {
                     k.forwardNtt(sb, tb);
                     k.mul(sa, sb, sa, m);
                     k.inverseNtt(sa, tb);
-                    int[] got = sa.toArray(ValueLayout.JAVA_INT);
-                    for (int i = 0; i < n; i++) {
-                        assertEquals(expected[i].mod(BigInteger.valueOf(q)).intValue(), got[i], k.name() + " coefficient " + i);
-                    }
+                    assertArrayEquals(expected, sa.toArray(ValueLayout.JAVA_INT), k.name() + ", q = " + q);
                 }
             }
         }
@@ -137,11 +113,5 @@ class NttTest {
         assertEquals("modulus 14337 is not NTT-friendly for N = 1024: it must be a prime below 2^30 with q = 1 mod 2N = 2048",
                 e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> NttTables.of(1024, (1L << 31) - 1));
-    }
-
-    static int[] filled(int n, int v) {
-        int[] a = new int[n];
-        Arrays.fill(a, v);
-        return a;
     }
 }

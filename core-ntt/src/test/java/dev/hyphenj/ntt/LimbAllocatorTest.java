@@ -1,0 +1,213 @@
+package dev.hyphenj.ntt;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LimbAllocatorTest {
+    private final LimbAllocator allocator = new LimbAllocator("test");
+
+    @AfterEach
+    void closeAllocator() {
+        allocator.close(); // throws if a test leaked a block
+    }
+
+    private void assertCounts(long live, long liveBlocks, long pooled, long peak, String when) {
+        assertEquals(live, allocator.liveBytes(), when + ": liveBytes");
+        assertEquals(liveBlocks, allocator.liveBlocks(), when + ": liveBlocks");
+        assertEquals(pooled, allocator.pooledBytes(), when + ": pooledBytes");
+        assertEquals(peak, allocator.peakBytes(), when + ": peakBytes");
+    }
+
+    @Test
+    void blocksAreAlignedTo64Bytes() {
+        List<LimbAllocator.Block> blocks = new ArrayList<>();
+        for (long bytes : new long[] {4, 12, 60, 64, 100, 4096, 4 * 8192 + 4}) {
+            LimbAllocator.Block b = allocator.allocate(bytes);
+            blocks.add(b);
+            assertEquals(bytes, b.bytes());
+            assertEquals(bytes, b.segment().byteSize());
+            assertEquals(0, b.segment().address() % 64, "block of " + bytes + " bytes at " + b.segment().address());
+            assertEquals(64, LimbAllocator.ALIGNMENT);
+        }
+        blocks.forEach(LimbAllocator.Block::close);
+    }
+
+    @Test
+    void closedBlocksAreReusedAndCounted() {
+        assertCounts(0, 0, 0, 0, "new allocator");
+        LimbAllocator.Block a = allocator.allocate(1024);
+        long addressA = a.segment().address();
+        assertCounts(1024, 1, 0, 1024, "one block");
+        LimbAllocator.Block b = allocator.allocate(256);
+        assertCounts(1280, 2, 0, 1280, "two blocks");
+
+        a.close();
+        assertCounts(256, 1, 1024, 1280, "first block closed");
+        LimbAllocator.Block c = allocator.allocate(1024);
+        assertEquals(addressA, c.segment().address(), "a closed block of the same size must be reused");
+        assertCounts(1280, 2, 0, 1280, "block reused from the pool");
+
+        LimbAllocator.Block d = allocator.allocate(1024); // the pool is empty: a new block
+        assertCounts(2304, 3, 0, 2304, "third block");
+        b.close();
+        c.close();
+        d.close();
+        assertCounts(0, 0, 2304, 2304, "all closed");
+
+        allocator.resetPeak();
+        assertEquals(0, allocator.peakBytes(), "peak after reset with nothing live");
+        LimbAllocator.Block e = allocator.allocate(256);
+        assertCounts(256, 1, 2048, 256, "after resetPeak");
+        e.close();
+    }
+
+    @Test
+    void pooledBlocksOfAnotherSizeAreNotHandedOut() {
+        LimbAllocator.Block a = allocator.allocate(512);
+        a.close();
+        try (LimbAllocator.Block b = allocator.allocate(1024)) {
+            assertEquals(1024, b.segment().byteSize());
+            assertCounts(1024, 1, 512, 1024, "different size");
+        }
+    }
+
+    @Test
+    void reusedBlocksKeepTheirContents() {
+        LimbAllocator.Block a = allocator.allocate(64);
+        a.segment().setAtIndex(ValueLayout.JAVA_INT, 3, 42);
+        a.close();
+        try (LimbAllocator.Block b = allocator.allocate(64)) {
+            assertEquals(42, b.segment().getAtIndex(ValueLayout.JAVA_INT, 3), "contents are unspecified but not cleared");
+        }
+    }
+
+    @Test
+    void trimFreesThePool() {
+        allocator.allocate(128).close();
+        allocator.allocate(256).close();
+        assertEquals(384, allocator.pooledBytes());
+        LimbAllocator.Block live = allocator.allocate(128);
+        assertEquals(256, allocator.pooledBytes());
+        allocator.trim();
+        assertCounts(128, 1, 0, 256, "after trim");
+        live.close();
+        assertEquals(128, allocator.pooledBytes(), "a block closed after trim goes back to the pool");
+    }
+
+    @Test
+    void doubleCloseIsAnError() {
+        LimbAllocator.Block a = allocator.allocate(64);
+        a.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, a::close);
+        assertEquals("block of 64 bytes released twice", e.getMessage());
+        assertCounts(0, 0, 64, 64, "after the rejected second close");
+    }
+
+    @Test
+    void useAfterCloseIsAnError() {
+        LimbAllocator.Block a = allocator.allocate(64);
+        a.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, a::segment);
+        assertEquals("block of 64 bytes used after it was released", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, -4, -1, 1, 2, 6, 1023, Long.MIN_VALUE})
+    void invalidSizesAreRejected(long bytes) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> allocator.allocate(bytes));
+        assertEquals("block size " + bytes + " must be a positive multiple of 4 bytes", e.getMessage());
+    }
+
+    @Test
+    void closingWithLiveBlocksReportsALeak() {
+        LimbAllocator leaky = new LimbAllocator("leaky");
+        LimbAllocator.Block a = leaky.allocate(256), b = leaky.allocate(64);
+        leaky.allocate(128).close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, leaky::close);
+        assertEquals("allocator 'leaky' closed with 2 blocks (320 bytes) still live: a leak", e.getMessage());
+        assertEquals(0, leaky.pooledBytes(), "closing frees the pool even when it reports a leak");
+
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> leaky.allocate(64));
+        assertEquals("allocator 'leaky' is closed", closed.getMessage());
+
+        a.segment().set(ValueLayout.JAVA_INT, 0, 1); // live blocks stay usable until they are closed
+        a.close();
+        b.close();
+        assertEquals(0, leaky.liveBytes());
+        assertEquals(0, leaky.pooledBytes(), "blocks closed after the allocator are freed, not pooled");
+        assertDoesNotThrow(leaky::close, "nothing live any more");
+    }
+
+    @Test
+    void theSharedAllocatorCannotBeClosed() {
+        assertThrows(UnsupportedOperationException.class, () -> LimbAllocator.shared().close());
+    }
+
+    /** Threads allocate, fill, check and close blocks of a few sizes; a block handed out twice would show as a mismatch. */
+    @Test
+    void concurrentAllocationAndRelease() throws Exception {
+        int threads = 4, rounds = 2000;
+        long[] sizes = {64, 256, 4096};
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                futures.add(pool.submit(() -> {
+                    SplittableRandom rnd = new SplittableRandom(id);
+                    List<Tagged> held = new ArrayList<>();
+                    for (int r = 0; r < rounds; r++) {
+                        held.add(Tagged.allocate(allocator, sizes[rnd.nextInt(sizes.length)], id << 24 | r));
+                        if (held.size() > 3 || rnd.nextBoolean()) {
+                            held.remove(rnd.nextInt(held.size())).checkAndClose();
+                        }
+                    }
+                    held.forEach(Tagged::checkAndClose);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(); // rethrows any failure of a worker
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, allocator.liveBytes(), "live bytes after all threads closed their blocks");
+        assertEquals(0, allocator.liveBlocks(), "live blocks after all threads closed their blocks");
+    }
+
+    /** A block filled with a tag when allocated; if another owner wrote to it meanwhile, the check sees it. */
+    private record Tagged(LimbAllocator.Block block, int tag) {
+        static Tagged allocate(LimbAllocator allocator, long bytes, int tag) {
+            LimbAllocator.Block b = allocator.allocate(bytes);
+            for (long i = 0; i < bytes / 4; i++) {
+                b.segment().setAtIndex(ValueLayout.JAVA_INT, i, tag);
+            }
+            return new Tagged(b, tag);
+        }
+
+        void checkAndClose() {
+            MemorySegment s = block.segment();
+            for (long i = 0; i < s.byteSize() / 4; i++) {
+                if (s.getAtIndex(ValueLayout.JAVA_INT, i) != tag) {
+                    throw new AssertionError("block shared between owners: int " + i + " is not tag " + tag);
+                }
+            }
+            block.close();
+        }
+    }
+}
