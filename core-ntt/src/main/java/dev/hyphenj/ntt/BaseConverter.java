@@ -6,9 +6,13 @@ import java.lang.foreign.MemorySegment;
  * Fast RNS base conversion (basis extension) from primes q_0..q_{k-1} (product Q) to primes p_0..p_{m-1}, as hybrid
  * key switching needs for ModUp and ModDown.
  *
- * <p>For x given by its residues x_i, the result is, modulo each p_j,
- * sum_i [x_i (Q/q_i)^-1]_{q_i} (Q/q_i) = x + u Q with an integer 0 <= u < k: fast, without correction of u.
- * It is a small modular matrix product: a k x m matrix of constants applied to every coefficient.
+ * <p>For x given by its residues x_i and y_i = [x_i (Q/q_i)^-1]_{q_i}, the fast conversion gives, modulo each p_j,
+ * sum_i y_i (Q/q_i) = x + u Q with an integer 0 <= u < k: a small modular matrix product, a k x m matrix of
+ * constants applied to every coefficient. The {@link #exact} converter also removes u Q: it computes
+ * v = round(sum_i y_i / q_i) in double precision and subtracts v Q, which leaves the centered representative of x,
+ * in [-Q/2, Q/2) (exact unless sum_i y_i / q_i falls within about k 2^-53 of a half-integer). Dividing by P in key
+ * switching needs that: the u of the fast conversion is biased (its mean is about k/2), and a bias multiplied by
+ * the secret concentrates in a few slots.
  */
 public final class BaseConverter {
     /**
@@ -24,9 +28,25 @@ public final class BaseConverter {
     final int[] qHatInvShoup;
     /** (Q/q_i) mod p_j at [j * k + i]. */
     final long[] qHatModP;
+    /** Whether the result is corrected to the centered representative. */
+    final boolean exact;
+    /** 1 / q_i, for the correction. */
+    final double[] invQ;
+    /** -Q mod p_j and its Shoup companion, for the correction. */
+    final int[] negQModP;
+    final int[] negQModPShoup;
 
-    /** A converter between two sets of distinct primes below 2^30. */
+    /** A fast converter between two sets of distinct primes below 2^30: the result is x + u Q, 0 <= u < k. */
     public BaseConverter(long[] fromPrimes, long[] toPrimes) {
+        this(fromPrimes, toPrimes, false);
+    }
+
+    /** A converter whose result is the centered representative of x (at most 31 source primes). */
+    public static BaseConverter exact(long[] fromPrimes, long[] toPrimes) {
+        return new BaseConverter(fromPrimes, toPrimes, true);
+    }
+
+    private BaseConverter(long[] fromPrimes, long[] toPrimes, boolean exact) {
         if (fromPrimes.length == 0 || toPrimes.length == 0) {
             throw new IllegalArgumentException("base conversion needs at least one source and one target prime");
         }
@@ -39,6 +59,24 @@ public final class BaseConverter {
         }
         for (int j = 0; j < m; j++) {
             to[j] = Modulus.of(toPrimes[j]);
+        }
+        if (exact && k > 31) {
+            throw new IllegalArgumentException("exact base conversion supports at most 31 source primes, got " + k);
+        }
+        this.exact = exact;
+        invQ = new double[k];
+        for (int i = 0; i < k; i++) {
+            invQ[i] = 1.0 / fromPrimes[i];
+        }
+        negQModP = new int[m];
+        negQModPShoup = new int[m];
+        for (int j = 0; j < m; j++) {
+            long pj = toPrimes[j], qModP = 1;
+            for (long q : fromPrimes) {
+                qModP = qModP * (q % pj) % pj;
+            }
+            negQModP[j] = (int) ((pj - qModP) % pj);
+            negQModPShoup[j] = ModArith.shoup(negQModP[j], pj);
         }
         qHatInv = new int[k];
         qHatInvShoup = new int[k];
@@ -65,6 +103,23 @@ public final class BaseConverter {
                 qHatModP[j * k + i] = hp;
             }
         }
+    }
+
+    /** Whether results are centered representatives rather than x + u Q. */
+    public boolean isExact() {
+        return exact;
+    }
+
+    /** The correction v = round(sum_i y_i / q_i) for one coefficient's y_0..y_{k-1} (0 for a fast converter). */
+    int correction(int[] y, int offset, int stride) {
+        if (!exact) {
+            return 0;
+        }
+        double v = 0.5;
+        for (int i = 0; i < invQ.length; i++) {
+            v += y[offset + i * stride] * invQ[i];
+        }
+        return (int) v;
     }
 
     /** Number of source primes k. */

@@ -99,9 +99,10 @@ public final class ScalarKernels implements Kernels {
                 int q = bc.from[i].q();
                 y[i] = csub(ModArith.mulShoupLazy(in[i * n + c], bc.qHatInv[i], bc.qHatInvShoup[i], q), q);
             }
+            int u = bc.correction(y, 0, 1);
             for (int j = 0; j < bc.to.length; j++) {
                 Modulus p = bc.to[j];
-                int r = 0;
+                int r = ModArith.mulShoup(u, bc.negQModP[j], bc.negQModPShoup[j], p.q()); // -u Q (0 if fast)
                 for (int i0 = 0; i0 < k; i0 += BaseConverter.LAZY_TERMS) {
                     long acc = r & M32;
                     for (int i = i0; i < Math.min(k, i0 + BaseConverter.LAZY_TERMS); i++) {

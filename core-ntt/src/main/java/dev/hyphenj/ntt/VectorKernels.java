@@ -637,7 +637,8 @@ final class VectorKernels implements Kernels {
         }
         final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final int k = bc.from.length, targets = bc.to.length;
-        final int[] y = scratch(k * L);
+        final int[] y = scratch((k + 1) * L);
+        final int uAt = k * L; // the corrections of the block's lanes follow the y values
         for (int c = 0; c < n; c += L) {
             for (int i = 0; i < k; i++) {
                 final IntVector vq = IntVector.broadcast(S, bc.from[i].q());
@@ -650,13 +651,24 @@ final class VectorKernels implements Kernels {
                 IntVector r = x.mul(vw).sub(qh.mul(vq));
                 r.lanewise(UMIN, r.sub(vq)).intoArray(y, i * L);
             }
+            for (int lane = 0; lane < L; lane++) {
+                y[uAt + lane] = bc.correction(y, lane, L);
+            }
+            final IntVector u = IntVector.fromArray(S, y, uAt);
+            final LongVector u64 = u.reinterpretAsLongs();
             for (int j = 0; j < targets; j++) {
                 final Modulus p = bc.to[j];
                 final IntVector vp = IntVector.broadcast(S, p.q()), v2p = IntVector.broadcast(S, 2 * p.q());
                 final IntVector vr = IntVector.broadcast(S, p.twoTo32());
                 final LongVector vrs = LongVector.broadcast(LS, p.twoTo32Shoup() & M32);
                 final LongVector vones = LongVector.broadcast(LS, p.oneShoup() & M32);
-                IntVector r = IntVector.zero(S);
+                // r starts as -u Q mod p (zero for a fast converter)
+                final IntVector vc = IntVector.broadcast(S, bc.negQModP[j]);
+                final LongVector vcs = LongVector.broadcast(LS, bc.negQModPShoup[j] & M32);
+                IntVector qhU = u64.and(M32).mul(vcs).lanewise(LSHR, 32).reinterpretAsInts()
+                        .blend(u64.lanewise(LSHR, 32).mul(vcs).reinterpretAsInts(), odd);
+                IntVector r = u.mul(vc).sub(qhU.mul(vp));
+                r = r.lanewise(UMIN, r.sub(vp));
                 for (int i0 = 0; i0 < k; i0 += BaseConverter.LAZY_TERMS) {
                     LongVector r64 = r.reinterpretAsLongs();
                     LongVector accEven = r64.and(M32), accOdd = r64.lanewise(LSHR, 32);

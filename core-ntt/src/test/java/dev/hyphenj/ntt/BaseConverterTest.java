@@ -17,6 +17,7 @@ import java.util.function.IntBinaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -167,6 +168,36 @@ class BaseConverterTest {
             x[i] = basis.hat()[i].negate().mod(big(from[i])).intValueExact();
         }
         assertConversion(from, to, limbs(k, 64, (i, c) -> x[i]), 64, k + " -> " + m + ", all y_i = q_i - 1");
+    }
+
+    /** The exact converter returns the centered representative of x modulo each target, vector and scalar alike. */
+    @ParameterizedTest(name = "exact, {0} source primes")
+    @ValueSource(ints = {1, 3, 11, 16, 31})
+    void exactConversionGivesTheCenteredValue(int k) {
+        long[] from = Arrays.copyOfRange(PRIMES, 0, k), to = Arrays.copyOfRange(PRIMES, k, k + 8);
+        SplittableRandom rnd = new SplittableRandom(k);
+        int[] in = limbs(k, N, (i, c) -> (int) rnd.nextLong(from[i]));
+        in[0] = 0; // x = 0 (every limb's first coefficient)
+        for (int i = 0; i < k; i++) {
+            in[i * N + 1] = (int) from[i] - 1; // x = -1
+        }
+        Basis basis = Basis.of(from);
+        BigInteger half = basis.product().shiftRight(1);
+        int[] expected = new int[to.length * N], x = new int[k];
+        for (int c = 0; c < N; c++) {
+            for (int i = 0; i < k; i++) {
+                x[i] = in[i * N + c];
+            }
+            BigInteger v = basis.crt(x);
+            BigInteger centered = v.compareTo(half) >= 0 ? v.subtract(basis.product()) : v;
+            for (int j = 0; j < to.length; j++) {
+                expected[j * N + c] = centered.mod(big(to[j])).intValueExact();
+            }
+        }
+        BaseConverter bc = BaseConverter.exact(from, to);
+        assertTrue(bc.isExact());
+        assertArrayEquals(expected, convert(Kernels.scalar(), bc, in, N), "scalar");
+        assertArrayEquals(expected, convert(Kernels.vector(), bc, in, N), "vector");
     }
 
     @Test
