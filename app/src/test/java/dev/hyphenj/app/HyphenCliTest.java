@@ -1,0 +1,71 @@
+package dev.hyphenj.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class HyphenCliTest {
+    /** Runs the CLI in this JVM; returns exit status, stdout and stderr. */
+    private static String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = HyphenCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int rc = cl.execute(args);
+        return new String[] {Integer.toString(rc), out.toString(), err.toString()};
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        String[] r = run("--help");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].startsWith("Usage: hyphen"), r[1]);
+        assertTrue(r[1].contains("ntt-demo"), r[1]);
+        assertTrue(r[1].contains("bench"), r[1]);
+    }
+
+    @Test
+    void versionNamesBuildAndKernels() {
+        String[] r = run("--version");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].startsWith("hyphen " + HyphenCli.version()), r[1]);
+        assertTrue(!HyphenCli.version().equals("unknown") && !HyphenCli.version().contains("${"), HyphenCli.version());
+        assertTrue(r[1].contains("kernels: vector(") || r[1].contains("kernels: scalar"), r[1]);
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        String[] r = run();
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("Usage: hyphen"), r[2]);
+    }
+
+    @Test
+    void benchRejectsQuickOptionsMixedWithJmhArguments() {
+        String[] r = run("bench", "--quick", "--", "NttBench");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("not both"), r[2]);
+    }
+
+    @Test
+    void nttDemoRunsOnASmallRing() {
+        String[] r = run("ntt-demo", "--log-n", "10", "--limbs", "1,3", "--millis", "20");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("N = 2^10"), r[1]);
+        assertTrue(r[1].contains("checked: vector and scalar outputs bit-identical"), r[1]);
+        long rows = r[1].lines().filter(l -> l.matches("\\s+[13]\\s+\\d.*x")).count();
+        assertEquals(2, rows, r[1]);
+    }
+
+    @Test
+    void nttDemoValidatesItsOptions() {
+        String[] r = run("ntt-demo", "--log-n", "30");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--log-n"), r[2]);
+    }
+}

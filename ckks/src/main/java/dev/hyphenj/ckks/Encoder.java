@@ -1,0 +1,256 @@
+package dev.hyphenj.ckks;
+
+import dev.hyphenj.ntt.CrtReconstructor;
+import dev.hyphenj.ntt.RnsBasis;
+import dev.hyphenj.ntt.RnsPoly;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The CKKS encoder: complex slot vectors to plaintext polynomials and back, through the canonical embedding.
+ *
+ * <p>With s slots (s a power of two, at most N/2) the message lives in the subring of polynomials in Y = X^(N/2s):
+ * m(X) = p(X^(N/2s)) with p of degree 2s and real coefficients c_0..c_{2s-1}. Slot j is p(w^(5^j)) for
+ * w = exp(2 pi i / 4s). Writing u_k = c_k + i c_(k+s) (k < s), the identity (w^(5^j))^s = i gives
+ * p(w^(5^j)) = u(w^(5^j)); the points 5^j mod 4s run over the residues 4r + 1, so the slots are a length-s DFT of
+ * u_k w^k, permuted by j -> r(j) = (5^j mod 4s - 1) / 4. Encoding is the inverse: permute, inverse DFT, untwist,
+ * scale by the scale and round. With fewer slots than N/2 the message repeats: slot j and j + s coincide.
+ * Rotation by r slots is the automorphism X -> X^(5^r).
+ */
+public final class Encoder {
+    private final Parameters params;
+    private final Map<Integer, Fft> ffts = new ConcurrentHashMap<>();
+    private final CrtReconstructor[] crt;
+
+    public Encoder(Parameters params) {
+        this.params = params;
+        this.crt = new CrtReconstructor[params.maxLevel() + 1];
+    }
+
+    public Parameters parameters() {
+        return params;
+    }
+
+    /** Encodes real values (imaginary parts zero) at the parameters' slot count. */
+    public Plaintext encode(double[] values, int level, double scale) {
+        return encode(values, new double[values.length], level, scale, params.logSlots());
+    }
+
+    /**
+     * Encodes the complex vector re + i im into {@code 2^logSlots} slots at the given level and scale. Shorter
+     * vectors are padded with zeros; longer ones are an error.
+     */
+    public Plaintext encode(double[] re, double[] im, int level, double scale, int logSlots) {
+        int slots = checkSlots(logSlots);
+        if (re.length != im.length || re.length > slots) {
+            throw new IllegalArgumentException("encode: " + re.length + " real and " + im.length
+                    + " imaginary parts for " + slots + " slots");
+        }
+        checkScale(scale);
+        Fft fft = fft(logSlots);
+        double[] ur = new double[slots], ui = new double[slots];
+        for (int j = 0; j < re.length; j++) {
+            ur[fft.slotToIndex[j]] = re[j];
+            ui[fft.slotToIndex[j]] = im[j];
+        }
+        fft.inverse(ur, ui);
+        int n = params.n(), gap = n / (2 * slots);
+        double[] coefficients = new double[n];
+        for (int k = 0; k < slots; k++) { // untwist by w^-k, scale
+            double c = fft.twistRe[k], s = -fft.twistIm[k];
+            coefficients[k * gap] = (ur[k] * c - ui[k] * s) * scale;
+            coefficients[(k + slots) * gap] = (ur[k] * s + ui[k] * c) * scale;
+        }
+        RnsPoly p = toPoly(coefficients, params.basisQ(level));
+        p.forwardNtt();
+        return new Plaintext(p, level, scale, logSlots);
+    }
+
+    /** Encodes a constant in every slot (the polynomial c * scale, a constant). */
+    public Plaintext encodeConstant(double value, int level, double scale) {
+        checkScale(scale);
+        double[] coefficients = new double[params.n()];
+        coefficients[0] = value * scale;
+        RnsPoly p = toPoly(coefficients, params.basisQ(level));
+        p.forwardNtt();
+        return new Plaintext(p, level, scale, params.logSlots());
+    }
+
+    /** The real parts of the slots of pt. */
+    public double[] decodeReal(Plaintext pt) {
+        return decode(pt)[0];
+    }
+
+    /** The slots of pt as {real parts, imaginary parts}. Does not modify pt. */
+    public double[][] decode(Plaintext pt) {
+        int level = pt.level();
+        double[] coefficients = new double[params.n()];
+        try (RnsPoly p = RnsPoly.zeros(params.basisQ(level))) {
+            p.copyFrom(pt.poly());
+            p.inverseNtt();
+            crt(level).toCenteredDoubles(p, coefficients);
+        }
+        int slots = checkSlots(pt.logSlots()), gap = params.n() / (2 * slots);
+        Fft fft = fft(pt.logSlots());
+        double[] ur = new double[slots], ui = new double[slots];
+        double inv = 1 / pt.scale();
+        for (int k = 0; k < slots; k++) { // twist by w^k
+            double a = coefficients[k * gap] * inv, b = coefficients[(k + slots) * gap] * inv;
+            ur[k] = a * fft.twistRe[k] - b * fft.twistIm[k];
+            ui[k] = a * fft.twistIm[k] + b * fft.twistRe[k];
+        }
+        fft.forward(ur, ui);
+        double[] re = new double[slots], im = new double[slots];
+        for (int j = 0; j < slots; j++) {
+            re[j] = ur[fft.slotToIndex[j]];
+            im[j] = ui[fft.slotToIndex[j]];
+        }
+        return new double[][] {re, im};
+    }
+
+    /** The Galois element of a rotation by {@code steps} slots to the left: 5^steps mod 2N. */
+    public static long galoisElement(int steps, int n) {
+        long twoN = 2L * n, g = 1, base = 5;
+        for (long e = Math.floorMod(steps, n / 2); e > 0; e >>= 1) {
+            if ((e & 1) != 0) {
+                g = g * base % twoN;
+            }
+            base = base * base % twoN;
+        }
+        return g;
+    }
+
+    /** The Galois element of complex conjugation: X -> X^(2N-1). */
+    public static long conjugationElement(int n) {
+        return 2L * n - 1;
+    }
+
+    private CrtReconstructor crt(int level) {
+        CrtReconstructor c = crt[level];
+        if (c == null) {
+            c = new CrtReconstructor(params.basisQ(level));
+            crt[level] = c;
+        }
+        return c;
+    }
+
+    private int checkSlots(int logSlots) {
+        if (logSlots < 0 || logSlots > params.logN() - 1) {
+            throw new IllegalArgumentException("log2 slots = " + logSlots + " is outside 0.." + (params.logN() - 1));
+        }
+        return 1 << logSlots;
+    }
+
+    private static void checkScale(double scale) {
+        if (!(scale >= 1) || Double.isInfinite(scale)) {
+            throw new IllegalArgumentException("scale " + scale + " must be a finite number >= 1");
+        }
+    }
+
+    private Fft fft(int logSlots) {
+        return ffts.computeIfAbsent(logSlots, Fft::new);
+    }
+
+    /** Rounds each coefficient to the nearest integer and reduces it modulo every prime of the basis. */
+    static RnsPoly toPoly(double[] coefficients, RnsBasis basis) {
+        int n = basis.n(), k = basis.size();
+        RnsPoly p = RnsPoly.zeros(basis);
+        for (int i = 0; i < n; i++) {
+            double x = coefficients[i];
+            if (Double.isNaN(x) || Double.isInfinite(x)) {
+                throw new IllegalArgumentException("cannot encode " + x + " (coefficient " + i + ")");
+            }
+            if (Math.abs(x) < 0x1p62) {
+                long v = Math.round(x);
+                for (int l = 0; l < k; l++) {
+                    p.set(l, i, (int) Math.floorMod(v, basis.prime(l)));
+                }
+            } else {
+                BigInteger v = new BigDecimal(x).setScale(0, RoundingMode.HALF_EVEN).toBigIntegerExact();
+                for (int l = 0; l < k; l++) {
+                    p.set(l, i, v.mod(BigInteger.valueOf(basis.prime(l))).intValue());
+                }
+            }
+        }
+        return p;
+    }
+
+    /** A radix-2 complex FFT of one size with the twist factors and slot permutation of the embedding. */
+    private static final class Fft {
+        final int size;
+        final double[] cos;
+        final double[] sin;
+        final double[] twistRe;
+        final double[] twistIm;
+        final int[] slotToIndex;
+
+        Fft(int logSlots) {
+            size = 1 << logSlots;
+            cos = new double[size / 2 + 1];
+            sin = new double[size / 2 + 1];
+            for (int k = 0; k < cos.length; k++) {
+                cos[k] = Math.cos(2 * Math.PI * k / size);
+                sin[k] = Math.sin(2 * Math.PI * k / size);
+            }
+            twistRe = new double[size];
+            twistIm = new double[size];
+            for (int k = 0; k < size; k++) {
+                double angle = 2 * Math.PI * k / (4.0 * size);
+                twistRe[k] = Math.cos(angle);
+                twistIm[k] = Math.sin(angle);
+            }
+            slotToIndex = new int[size];
+            long m = 4L * size, g = 1;
+            for (int j = 0; j < size; j++) {
+                slotToIndex[j] = (int) ((g - 1) / 4);
+                g = g * 5 % m;
+            }
+        }
+
+        /** In place: X_r = sum_k x_k e^(+2 pi i r k / size). */
+        void forward(double[] re, double[] im) {
+            transform(re, im, 1);
+        }
+
+        /** In place: x_k = (1/size) sum_r X_r e^(-2 pi i r k / size). */
+        void inverse(double[] re, double[] im) {
+            transform(re, im, -1);
+            for (int k = 0; k < size; k++) {
+                re[k] /= size;
+                im[k] /= size;
+            }
+        }
+
+        private void transform(double[] re, double[] im, int sign) {
+            int logSize = Integer.numberOfTrailingZeros(size);
+            for (int i = 0; i < size; i++) {
+                int j = logSize == 0 ? 0 : Integer.reverse(i) >>> (32 - logSize);
+                if (j > i) {
+                    double t = re[i];
+                    re[i] = re[j];
+                    re[j] = t;
+                    t = im[i];
+                    im[i] = im[j];
+                    im[j] = t;
+                }
+            }
+            for (int len = 2; len <= size; len <<= 1) {
+                int step = size / len;
+                for (int start = 0; start < size; start += len) {
+                    for (int k = 0; k < len / 2; k++) {
+                        double wr = cos[k * step], wi = sign * sin[k * step];
+                        int a = start + k, b = a + len / 2;
+                        double xr = re[b] * wr - im[b] * wi, xi = re[b] * wi + im[b] * wr;
+                        re[b] = re[a] - xr;
+                        im[b] = im[a] - xi;
+                        re[a] += xr;
+                        im[a] += xi;
+                    }
+                }
+            }
+        }
+    }
+}

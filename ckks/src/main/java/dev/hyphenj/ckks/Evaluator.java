@@ -1,0 +1,282 @@
+package dev.hyphenj.ckks;
+
+import dev.hyphenj.ntt.Kernels;
+import dev.hyphenj.ntt.ModArith;
+import dev.hyphenj.ntt.RnsBasis;
+import dev.hyphenj.ntt.RnsPoly;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Homomorphic operations on ciphertexts. Results are new ciphertexts (close them); inputs are not modified unless
+ * a method says "InPlace". Binary operations on ciphertexts at different levels work at the lower level; their
+ * scales must agree to a relative 2^-20 (scales are tracked exactly, so equal paths give equal scales).
+ */
+public final class Evaluator {
+    private static final double SCALE_TOLERANCE = 0x1p-20;
+
+    private final Parameters params;
+    private final EvaluationKeys keys;
+    private final KeySwitcher switcher;
+    private final Encoder encoder;
+    private final Kernels kernels = Kernels.get();
+
+    /** An evaluator with evaluation keys (may be null for operations that need none). */
+    public Evaluator(Parameters params, EvaluationKeys keys) {
+        this.params = params;
+        this.keys = keys;
+        this.switcher = new KeySwitcher(params);
+        this.encoder = new Encoder(params);
+    }
+
+    public Parameters parameters() {
+        return params;
+    }
+
+    // ------------------------------------------------------------------------------------------------ additive
+
+    public Ciphertext add(Ciphertext a, Ciphertext b) {
+        return combine("add", a, b, false);
+    }
+
+    public Ciphertext sub(Ciphertext a, Ciphertext b) {
+        return combine("sub", a, b, true);
+    }
+
+    /** acc += b; b may be at a higher level than acc (its extra limbs are ignored), not lower. */
+    public void addInPlace(Ciphertext acc, Ciphertext b) {
+        checkScales("addInPlace", acc.scale(), b.scale());
+        if (b.level() < acc.level()) {
+            throw new IllegalArgumentException("addInPlace: operand at level " + b.level() + " below the accumulator's "
+                    + acc.level() + " (drop the accumulator's level first)");
+        }
+        RnsBasis basis = params.basisQ(acc.level());
+        for (int i = 0; i < basis.size(); i++) {
+            kernels.add(acc.c0().limb(i), b.c0().limb(i), acc.c0().limb(i), basis.modulus(i));
+            kernels.add(acc.c1().limb(i), b.c1().limb(i), acc.c1().limb(i), basis.modulus(i));
+        }
+    }
+
+    public Ciphertext negate(Ciphertext a) {
+        Ciphertext r = a.copy();
+        r.c0().negate(r.c0());
+        r.c1().negate(r.c1());
+        return r;
+    }
+
+    /** a + p, p at a's scale (to 2^-20) and at a level not below a's. */
+    public Ciphertext addPlain(Ciphertext a, Plaintext p) {
+        checkScales("addPlain", a.scale(), p.scale());
+        checkPlainLevel("addPlain", a, p);
+        Ciphertext r = a.copy();
+        RnsBasis basis = params.basisQ(a.level());
+        for (int i = 0; i < basis.size(); i++) {
+            kernels.add(r.c0().limb(i), p.poly().limb(i), r.c0().limb(i), basis.modulus(i));
+        }
+        return r;
+    }
+
+    /** a + c in every slot. */
+    public Ciphertext addConstant(Ciphertext a, double c) {
+        try (Plaintext p = encoder.encodeConstant(c, a.level(), a.scale())) {
+            return addPlain(a, p);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ multiplicative
+
+    /** a * p slot-wise; the scale becomes a.scale * p.scale (rescale afterwards). */
+    public Ciphertext mulPlain(Ciphertext a, Plaintext p) {
+        checkPlainLevel("mulPlain", a, p);
+        Ciphertext r = a.copy();
+        RnsBasis basis = params.basisQ(a.level());
+        for (int i = 0; i < basis.size(); i++) {
+            kernels.mul(r.c0().limb(i), p.poly().limb(i), r.c0().limb(i), basis.modulus(i));
+            kernels.mul(r.c1().limb(i), p.poly().limb(i), r.c1().limb(i), basis.modulus(i));
+        }
+        r.setScale(a.scale() * p.scale());
+        return r;
+    }
+
+    /** a * c for an integer c: exact, the scale is unchanged. */
+    public Ciphertext mulInteger(Ciphertext a, long c) {
+        Ciphertext r = a.copy();
+        r.c0().mulScalar(c, r.c0());
+        r.c1().mulScalar(c, r.c1());
+        return r;
+    }
+
+    /**
+     * a * c for a real constant: multiplies by round(c * constantScale), so the scale becomes a.scale * constantScale
+     * (pass the prime that the next rescale divides by to keep the scale where it was).
+     */
+    public Ciphertext mulConstant(Ciphertext a, double c, double constantScale) {
+        double v = Math.rint(c * constantScale);
+        if (Math.abs(v) >= 0x1p62) {
+            throw new IllegalArgumentException("mulConstant: " + c + " at scale " + constantScale + " overflows 2^62");
+        }
+        Ciphertext r = mulInteger(a, (long) v);
+        r.setScale(a.scale() * constantScale);
+        return r;
+    }
+
+    /** a * b slot-wise with relinearization; the scale becomes a.scale * b.scale (rescale afterwards). */
+    public Ciphertext multiply(Ciphertext a, Ciphertext b) {
+        int level = Math.min(a.level(), b.level());
+        RnsBasis basis = params.basisQ(level);
+        RnsPoly d0 = RnsPoly.zeros(basis), d1 = RnsPoly.zeros(basis);
+        try (RnsPoly d2 = RnsPoly.zeros(basis); RnsPoly k0 = RnsPoly.zeros(basis); RnsPoly k1 = RnsPoly.zeros(basis)) {
+            for (int i = 0; i < basis.size(); i++) {
+                var m = basis.modulus(i);
+                MemorySegment a0 = a.c0().limb(i), a1 = a.c1().limb(i), b0 = b.c0().limb(i), b1 = b.c1().limb(i);
+                kernels.mul(a0, b0, d0.limb(i), m);
+                kernels.mul(a0, b1, d1.limb(i), m);
+                kernels.mulAdd(a1, b0, d1.limb(i), m);
+                kernels.mul(a1, b1, d2.limb(i), m);
+            }
+            try (KeySwitcher.Decomposition dec = switcher.decompose(d2, level)) {
+                switcher.switchKey(dec, keys().relinearization(), 1, k0, k1);
+            }
+            d0.add(k0, d0);
+            d1.add(k1, d1);
+        }
+        return new Ciphertext(d0, d1, level, a.scale() * b.scale(), Math.min(a.logSlots(), b.logSlots()));
+    }
+
+    /**
+     * Divides by the primes of the ciphertext's level (one or two) and drops them: the level falls by one and the
+     * scale is divided by their product, exactly. Rounds each coefficient (centered remainders).
+     */
+    public Ciphertext rescale(Ciphertext a) {
+        int level = a.level();
+        if (level == 0) {
+            throw new IllegalArgumentException("rescale: the ciphertext is at level 0, nothing left to divide by");
+        }
+        int keep = params.primesAtLevel(level - 1), limbs = params.primesAtLevel(level);
+        RnsBasis from = params.basisQ(level), to = params.basisQ(level - 1);
+        double scale = a.scale();
+        RnsPoly[] out = new RnsPoly[2];
+        RnsPoly[] parts = {a.c0(), a.c1()};
+        for (int c = 0; c < 2; c++) {
+            try (RnsPoly work = RnsPoly.zeros(from).copyFrom(parts[c]); RnsPoly last = RnsPoly.zeros(from)) {
+                for (int drop = limbs - 1; drop >= keep; drop--) {
+                    var dm = from.modulus(drop);
+                    kernels.inverseNtt(work.limb(drop), from.tables(drop));
+                    for (int i = 0; i < drop; i++) {
+                        var m = from.modulus(i);
+                        MemorySegment t = last.limb(i);
+                        kernels.switchModulus(work.limb(drop), dm, t, m);
+                        kernels.forwardNtt(t, from.tables(i));
+                        kernels.sub(work.limb(i), t, work.limb(i), m);
+                        kernels.mulScalar(work.limb(i), (int) ModArith.invMod(dm.q(), m.q()), work.limb(i), m);
+                    }
+                }
+                out[c] = RnsPoly.zeros(to).copyLimbsFrom(work, 0, 0, keep);
+            }
+        }
+        for (int drop = limbs - 1; drop >= keep; drop--) {
+            scale /= from.prime(drop);
+        }
+        return new Ciphertext(out[0], out[1], level - 1, scale, a.logSlots());
+    }
+
+    /** The ciphertext at a lower level, by dropping limbs (no division: the scale is unchanged). */
+    public Ciphertext dropLevel(Ciphertext a, int toLevel) {
+        if (toLevel > a.level() || toLevel < 0) {
+            throw new IllegalArgumentException("dropLevel: cannot go from level " + a.level() + " to " + toLevel);
+        }
+        RnsBasis basis = params.basisQ(toLevel);
+        int limbs = basis.size();
+        RnsPoly c0 = RnsPoly.zeros(basis).copyLimbsFrom(a.c0(), 0, 0, limbs);
+        RnsPoly c1 = RnsPoly.zeros(basis).copyLimbsFrom(a.c1(), 0, 0, limbs);
+        return new Ciphertext(c0, c1, toLevel, a.scale(), a.logSlots());
+    }
+
+    // ------------------------------------------------------------------------------------------------ rotations
+
+    /** Rotates the slots left by {@code steps} (negative: right). Needs the Galois key for 5^steps. */
+    public Ciphertext rotate(Ciphertext a, int steps) {
+        return rotateHoisted(a, new int[] {steps})[0];
+    }
+
+    /** Complex conjugation of every slot. */
+    public Ciphertext conjugate(Ciphertext a) {
+        return automorphisms(a, new long[] {Encoder.conjugationElement(params.n())})[0];
+    }
+
+    /**
+     * Rotations of one ciphertext by several steps, sharing one decomposition of c1 (hoisting): one ModUp for all,
+     * then per step an automorphism of the raised digits, the inner product with its key and a ModDown.
+     */
+    public Ciphertext[] rotateHoisted(Ciphertext a, int[] steps) {
+        long[] elements = new long[steps.length];
+        for (int i = 0; i < steps.length; i++) {
+            elements[i] = Encoder.galoisElement(steps[i], params.n());
+        }
+        return automorphisms(a, elements);
+    }
+
+    private Ciphertext[] automorphisms(Ciphertext a, long[] elements) {
+        int level = a.level();
+        RnsBasis basis = params.basisQ(level);
+        Ciphertext[] out = new Ciphertext[elements.length];
+        try (KeySwitcher.Decomposition dec = switcher.decompose(a.c1(), level)) {
+            for (int r = 0; r < elements.length; r++) {
+                long k = elements[r];
+                RnsPoly c0 = RnsPoly.zeros(basis), c1 = RnsPoly.zeros(basis);
+                if (k == 1) {
+                    c0.copyFrom(a.c0());
+                    c1.copyFrom(a.c1());
+                } else {
+                    try (RnsPoly k0 = RnsPoly.zeros(basis)) {
+                        switcher.switchKey(dec, keys().galois(k), k, k0, c1);
+                        a.c0().automorphismNtt(k, c0);
+                        c0.add(k0, c0);
+                    }
+                }
+                out[r] = new Ciphertext(c0, c1, level, a.scale(), a.logSlots());
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private EvaluationKeys keys() {
+        if (keys == null) {
+            throw new IllegalStateException("this evaluator has no evaluation keys");
+        }
+        return keys;
+    }
+
+    private Ciphertext combine(String op, Ciphertext a, Ciphertext b, boolean subtract) {
+        checkScales(op, a.scale(), b.scale());
+        int level = Math.min(a.level(), b.level());
+        RnsBasis basis = params.basisQ(level);
+        RnsPoly c0 = RnsPoly.zeros(basis), c1 = RnsPoly.zeros(basis);
+        for (int i = 0; i < basis.size(); i++) {
+            var m = basis.modulus(i);
+            if (subtract) {
+                kernels.sub(a.c0().limb(i), b.c0().limb(i), c0.limb(i), m);
+                kernels.sub(a.c1().limb(i), b.c1().limb(i), c1.limb(i), m);
+            } else {
+                kernels.add(a.c0().limb(i), b.c0().limb(i), c0.limb(i), m);
+                kernels.add(a.c1().limb(i), b.c1().limb(i), c1.limb(i), m);
+            }
+        }
+        return new Ciphertext(c0, c1, level, a.scale(), Math.min(a.logSlots(), b.logSlots()));
+    }
+
+    private static void checkScales(String op, double a, double b) {
+        if (Math.abs(a / b - 1) > SCALE_TOLERANCE) {
+            throw new IllegalArgumentException(String.format("%s: scales differ (2^%.4f and 2^%.4f)", op,
+                    Math.log(a) / Math.log(2), Math.log(b) / Math.log(2)));
+        }
+    }
+
+    private void checkPlainLevel(String op, Ciphertext a, Plaintext p) {
+        if (p.level() < a.level()) {
+            throw new IllegalArgumentException(op + ": plaintext at level " + p.level() + " below the ciphertext's "
+                    + a.level());
+        }
+    }
+}

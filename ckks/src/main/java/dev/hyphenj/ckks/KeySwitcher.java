@@ -1,0 +1,185 @@
+package dev.hyphenj.ckks;
+
+import dev.hyphenj.ntt.BaseConverter;
+import dev.hyphenj.ntt.Kernels;
+import dev.hyphenj.ntt.LimbAllocator;
+import dev.hyphenj.ntt.ModArith;
+import dev.hyphenj.ntt.RnsBasis;
+import dev.hyphenj.ntt.RnsPoly;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * Hybrid key switching. For d modulo Q_l (NTT domain) and a key from s' to s, it returns (k0, k1) modulo Q_l with
+ * k0 + k1 s = d s' + small error:
+ * <ol>
+ *   <li><b>ModUp</b>: split d into digits of {@code digitPrimes} primes; raise each digit to all of Q_l and P by
+ *       fast base conversion (in the coefficient domain) and forward NTTs;</li>
+ *   <li><b>inner product</b> of the raised digits with the key's (b_j, a_j), modulo Q_l and P;</li>
+ *   <li><b>ModDown</b>: divide both sums by P (convert their P part to Q_l, subtract, multiply by P^-1).</li>
+ * </ol>
+ * Step 1 does not depend on the key, so rotations of one ciphertext by many steps share it (hoisting): the raised
+ * digits are permuted by each automorphism in the NTT domain before step 2.
+ */
+final class KeySwitcher {
+    private final Parameters params;
+    private final Kernels kernels = Kernels.get();
+    private final LimbAllocator allocator = LimbAllocator.shared();
+    private final int pCount;
+    /** modUp[level][digit]: digit primes to the other primes of Q_level and P. Built on first use. */
+    private final BaseConverter[][] modUp;
+    /** modDown[level]: P to Q_level. */
+    private final BaseConverter[] modDown;
+    /** P^-1 mod q_i for every prime of Q. */
+    private final int[] pInv;
+
+    KeySwitcher(Parameters params) {
+        this.params = params;
+        this.pCount = params.pPrimes().length;
+        this.modUp = new BaseConverter[params.maxLevel() + 1][];
+        this.modDown = new BaseConverter[params.maxLevel() + 1];
+        long[] q = params.qPrimes();
+        pInv = new int[q.length];
+        for (int i = 0; i < q.length; i++) {
+            long r = 1;
+            for (long p : params.pPrimes()) {
+                r = r * (p % q[i]) % q[i];
+            }
+            pInv[i] = (int) ModArith.invMod(r, q[i]);
+        }
+    }
+
+    /** d (NTT domain, modulo Q_level) split into digits and raised to Q_level and P; close it after use. */
+    final class Decomposition implements AutoCloseable {
+        final int level;
+        final RnsPoly d;
+        /** raised[j]: the limbs of digit j raised to the other primes, in converter target order, NTT domain. */
+        final LimbAllocator.Block[] raised;
+
+        private Decomposition(int level, RnsPoly d, LimbAllocator.Block[] raised) {
+            this.level = level;
+            this.d = d;
+            this.raised = raised;
+        }
+
+        @Override
+        public void close() {
+            d.close();
+            for (LimbAllocator.Block b : raised) {
+                b.close();
+            }
+        }
+    }
+
+    Decomposition decompose(RnsPoly d, int level) {
+        RnsBasis qp = params.basisQP(level);
+        int qLimbs = params.primesAtLevel(level), digits = params.dnum(level), alpha = params.digitPrimes();
+        long limbBytes = qp.limbBytes();
+        int n = params.n();
+        RnsPoly dNtt = RnsPoly.zeros(params.basisQ(level)).copyFrom(d);
+        LimbAllocator.Block[] raised = new LimbAllocator.Block[digits];
+        try (RnsPoly dCoeff = RnsPoly.zeros(params.basisQ(level)).copyFrom(d)) {
+            dCoeff.inverseNtt();
+            for (int j = 0; j < digits; j++) {
+                int lo = j * alpha, hi = Math.min(qLimbs, lo + alpha);
+                BaseConverter bc = modUp(level, j);
+                raised[j] = allocator.allocate(limbBytes * bc.targetCount());
+                MemorySegment in = dCoeff.segment().asSlice(lo * limbBytes, (hi - lo) * limbBytes);
+                MemorySegment out = raised[j].segment();
+                bc.convert(kernels, in, out, n);
+                for (int t = 0; t < bc.targetCount(); t++) {
+                    int limb = t < lo ? t : t + (hi - lo);
+                    kernels.forwardNtt(out.asSlice(t * limbBytes, limbBytes), qp.tables(limb));
+                }
+            }
+        }
+        return new Decomposition(level, dNtt, raised);
+    }
+
+    /**
+     * (out0, out1) modulo Q_level with out0 + out1 s = X^k(d) s' + e, for the key from s' to s and the Galois element
+     * k of an automorphism applied to the decomposed d (k = 1: none).
+     */
+    void switchKey(Decomposition dec, SwitchingKey key, long k, RnsPoly out0, RnsPoly out1) {
+        int level = dec.level;
+        if (key.level() < level) {
+            throw new IllegalArgumentException("key switching at level " + level + " with a key cut to level " + key.level());
+        }
+        RnsBasis qp = params.basisQP(level);
+        int qLimbs = params.primesAtLevel(level), alpha = params.digitPrimes();
+        int keyQ = params.primesAtLevel(key.level());
+        long limbBytes = qp.limbBytes();
+        int kk = (int) Math.floorMod(k, 2L * params.n());
+        try (RnsPoly acc0 = RnsPoly.zeros(qp); RnsPoly acc1 = RnsPoly.zeros(qp);
+                LimbAllocator.Block scratch = allocator.allocate(limbBytes)) {
+            MemorySegment permuted = scratch.segment();
+            for (int j = 0; j < dec.raised.length; j++) {
+                int lo = j * alpha, hi = Math.min(qLimbs, lo + alpha);
+                MemorySegment raised = dec.raised[j].segment();
+                for (int i = 0; i < qp.size(); i++) {
+                    MemorySegment src = i >= lo && i < hi ? dec.d.limb(i)
+                            : raised.asSlice((i < lo ? i : i - (hi - lo)) * limbBytes, limbBytes);
+                    if (kk != 1) {
+                        kernels.automorphismNtt(src, kk, permuted);
+                        src = permuted;
+                    }
+                    int keyLimb = i < qLimbs ? i : keyQ + (i - qLimbs);
+                    kernels.mulAddShoup(src, key.b[j].limb(keyLimb), key.bShoup[j].limb(keyLimb), acc0.limb(i),
+                            qp.modulus(i));
+                    kernels.mulAddShoup(src, key.a[j].limb(keyLimb), key.aShoup[j].limb(keyLimb), acc1.limb(i),
+                            qp.modulus(i));
+                }
+            }
+            modDown(acc0, level, out0);
+            modDown(acc1, level, out1);
+        }
+    }
+
+    /** out = round(acc / P) modulo Q_level, acc modulo Q_level and P, all NTT domain. */
+    private void modDown(RnsPoly acc, int level, RnsPoly out) {
+        RnsBasis qp = params.basisQP(level);
+        int qLimbs = params.primesAtLevel(level), n = params.n();
+        long limbBytes = qp.limbBytes();
+        try (LimbAllocator.Block pPart = allocator.allocate(limbBytes * pCount);
+                LimbAllocator.Block conv = allocator.allocate(limbBytes * qLimbs)) {
+            MemorySegment p = pPart.segment(), c = conv.segment();
+            MemorySegment.copy(acc.segment(), qLimbs * limbBytes, p, 0, pCount * limbBytes);
+            for (int t = 0; t < pCount; t++) {
+                kernels.inverseNtt(p.asSlice(t * limbBytes, limbBytes), qp.tables(qLimbs + t));
+            }
+            modDown(level).convert(kernels, p, c, n);
+            for (int i = 0; i < qLimbs; i++) {
+                MemorySegment ci = c.asSlice(i * limbBytes, limbBytes);
+                kernels.forwardNtt(ci, qp.tables(i));
+                kernels.sub(acc.limb(i), ci, out.limb(i), qp.modulus(i));
+                kernels.mulScalar(out.limb(i), pInv[i], out.limb(i), qp.modulus(i));
+            }
+        }
+    }
+
+    private BaseConverter modUp(int level, int digit) {
+        BaseConverter[] byDigit = modUp[level];
+        if (byDigit == null) {
+            byDigit = new BaseConverter[params.dnum(level)];
+            modUp[level] = byDigit;
+        }
+        if (byDigit[digit] == null) {
+            long[] qp = params.basisQP(level).primes();
+            int qLimbs = params.primesAtLevel(level), lo = digit * params.digitPrimes();
+            int hi = Math.min(qLimbs, lo + params.digitPrimes());
+            long[] from = Arrays.copyOfRange(qp, lo, hi);
+            long[] to = new long[qp.length - (hi - lo)];
+            System.arraycopy(qp, 0, to, 0, lo);
+            System.arraycopy(qp, hi, to, lo, qp.length - hi);
+            byDigit[digit] = new BaseConverter(from, to);
+        }
+        return byDigit[digit];
+    }
+
+    private BaseConverter modDown(int level) {
+        if (modDown[level] == null) {
+            modDown[level] = BaseConverter.exact(params.pPrimes(), params.basisQ(level).primes());
+        }
+        return modDown[level];
+    }
+}

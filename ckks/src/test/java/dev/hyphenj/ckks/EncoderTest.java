@@ -1,0 +1,84 @@
+package dev.hyphenj.ckks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class EncoderTest {
+    private final Parameters params = TestParameters.SCALE_30;
+    private final Encoder encoder = new Encoder(params);
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 3, 7, 11})
+    void complexRoundTripAtEverySlotCount(int logSlots) {
+        int slots = 1 << logSlots;
+        SplittableRandom rnd = new SplittableRandom(logSlots);
+        double[] re = new double[slots], im = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            re[i] = rnd.nextDouble(-1, 1);
+            im[i] = rnd.nextDouble(-1, 1);
+        }
+        try (Plaintext pt = encoder.encode(re, im, params.maxLevel(), Math.pow(2, 40), logSlots)) {
+            double[][] back = encoder.decode(pt);
+            Precision p = Precision.of(back[0], back[1], re, im);
+            assertTrue(p.worstBits() > 30, "round trip at 2^40: " + p);
+        }
+    }
+
+    /** The slots are the values at w^(5^j), w = exp(2 pi i / 4s): encoding those of Y = X^(N/2s) gives Y. */
+    @Test
+    void slotsAreEvaluationsAtTheRotationGroupRoots() {
+        int n = params.n(), slots = 8, gap = n / (2 * slots);
+        double scale = Math.pow(2, 20);
+        double[] re = new double[slots], im = new double[slots];
+        for (int j = 0, g = 1; j < slots; j++, g = g * 5 % (4 * slots)) {
+            double angle = 2 * Math.PI * g / (4.0 * slots);
+            re[j] = Math.cos(angle);
+            im[j] = Math.sin(angle);
+        }
+        try (Plaintext pt = encoder.encode(re, im, 0, scale, 3)) {
+            pt.poly().inverseNtt();
+            long q = params.qPrimes()[0];
+            for (int i = 0; i < n; i++) {
+                int r = pt.poly().get(0, i);
+                long centered = r > q / 2 ? r - q : r;
+                assertEquals(i == gap ? scale : 0, centered, 1, "coefficient " + i);
+            }
+        }
+    }
+
+    @Test
+    void sparseSlotsRepeatAcrossTheFullRing() {
+        double[] re = {1, 2, 3, 4};
+        try (Plaintext pt = encoder.encode(re, new double[4], 1, Math.pow(2, 30), 2)) {
+            Plaintext full = new Plaintext(pt.poly(), pt.level(), pt.scale(), params.logSlots());
+            double[] slots = encoder.decodeReal(full);
+            for (int i = 0; i < slots.length; i++) {
+                assertEquals(re[i % 4], slots[i], 1e-6, "slot " + i);
+            }
+        }
+    }
+
+    @Test
+    void galoisElementsAreFivePowers() {
+        int n = params.n();
+        assertEquals(1, Encoder.galoisElement(0, n));
+        assertEquals(5, Encoder.galoisElement(1, n));
+        assertEquals(25, Encoder.galoisElement(2, n));
+        assertEquals(Encoder.galoisElement(n / 2 - 1, n), Encoder.galoisElement(-1, n));
+        assertEquals(2L * n - 1, Encoder.conjugationElement(n));
+    }
+
+    @Test
+    void badInputIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> encoder.encode(new double[params.slots() + 1], 0, 1e9));
+        assertThrows(IllegalArgumentException.class, () -> encoder.encode(new double[] {Double.NaN}, 0, 1e9));
+        assertThrows(IllegalArgumentException.class, () -> encoder.encode(new double[] {1}, 0, 0.5));
+        assertThrows(IllegalArgumentException.class, () -> encoder.encode(new double[] {1}, params.maxLevel() + 1, 1e9));
+    }
+}

@@ -1,0 +1,213 @@
+package dev.hyphenj.ckks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Every operation against the same computation in plain double math; precision reported in bits. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EvaluatorTest {
+    private static final int[] ROTATIONS = {1, 2, 5, -1, -7};
+
+    private final Parameters params = TestParameters.SCALE_30;
+    private Encoder encoder;
+    private SecretKey sk;
+    private EvaluationKeys keys;
+    private Encryptor encryptor;
+    private Decryptor decryptor;
+    private Evaluator evaluator;
+    private double[] x;
+    private double[] y;
+
+    @BeforeAll
+    void setUp() {
+        encoder = new Encoder(params);
+        KeyGenerator kg = new KeyGenerator(params);
+        sk = kg.secretKey();
+        keys = kg.evaluationKeys(sk, ROTATIONS, true);
+        encryptor = new Encryptor(params, sk);
+        decryptor = new Decryptor(params, sk);
+        evaluator = new Evaluator(params, keys);
+        SplittableRandom rnd = new SplittableRandom(11);
+        x = new double[params.slots()];
+        y = new double[params.slots()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextDouble(-1, 1);
+            y[i] = rnd.nextDouble(-1, 1);
+        }
+    }
+
+    @AfterAll
+    void tearDown() {
+        keys.close();
+        sk.close();
+    }
+
+    private Ciphertext encrypt(double[] v, int level) {
+        try (Plaintext pt = encoder.encode(v, level, params.scale())) {
+            return encryptor.encrypt(pt);
+        }
+    }
+
+    private double[] decrypt(Ciphertext ct) {
+        try (Plaintext pt = decryptor.decrypt(ct)) {
+            return encoder.decodeReal(pt);
+        }
+    }
+
+    private void assertPrecision(String what, double[] want, Ciphertext ct, double minBits) {
+        Precision p = Precision.of(decrypt(ct), want);
+        System.out.printf("%-40s %s%n", what + ":", p);
+        assertTrue(p.worstBits() >= minBits, what + ": " + p + ", expected at least " + minBits + " bits");
+    }
+
+    private static double[] map(double[] a, double[] b, java.util.function.DoubleBinaryOperator f) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = f.applyAsDouble(a[i], b[i]);
+        }
+        return r;
+    }
+
+    @Test
+    void encryptDecryptWithSecretAndPublicKey() {
+        try (Ciphertext c = encrypt(x, params.maxLevel())) {
+            assertPrecision("secret-key encryption", x, c, 18);
+        }
+        KeyGenerator kg = new KeyGenerator(params);
+        try (PublicKey pk = kg.publicKey(sk); Plaintext pt = encoder.encode(x, params.maxLevel(), params.scale());
+                Ciphertext c = new Encryptor(params, pk).encrypt(pt)) {
+            assertPrecision("public-key encryption", x, c, 12);
+        }
+    }
+
+    @Test
+    void addSubNegate() {
+        int top = params.maxLevel();
+        try (Ciphertext a = encrypt(x, top); Ciphertext b = encrypt(y, top - 1);
+                Ciphertext sum = evaluator.add(a, b); Ciphertext diff = evaluator.sub(a, b);
+                Ciphertext neg = evaluator.negate(a)) {
+            assertEquals(top - 1, sum.level());
+            assertPrecision("add", map(x, y, Double::sum), sum, 17);
+            assertPrecision("sub", map(x, y, (u, v) -> u - v), diff, 17);
+            assertPrecision("negate", map(x, x, (u, v) -> -u), neg, 18);
+        }
+    }
+
+    @Test
+    void plaintextProductThenRescale() {
+        int top = params.maxLevel() - 1; // a one-prime level: the rescale divides by about 2^30
+        double q = params.levelPrimes(top)[0];
+        try (Ciphertext a = encrypt(x, top); Plaintext p = encoder.encode(y, top, q);
+                Ciphertext prod = evaluator.mulPlain(a, p); Ciphertext r = evaluator.rescale(prod)) {
+            assertEquals(top - 1, r.level());
+            assertEquals(params.scale(), r.scale(), params.scale() * 1e-12, "scale q_l * Delta / q_l = Delta exactly");
+            assertPrecision("mulPlain + rescale (2^30)", map(x, y, (u, v) -> u * v), r, 17);
+        }
+    }
+
+    @Test
+    void multiplyRelinearizeRescaleAtScale30() {
+        int level = params.maxLevel() - 1;
+        try (Ciphertext a = encrypt(x, level); Ciphertext b = encrypt(y, level);
+                Ciphertext prod = evaluator.multiply(a, b); Ciphertext r = evaluator.rescale(prod)) {
+            assertEquals(params.scale() * params.scale() / params.levelPrimes(level)[0], r.scale(), 1e-3);
+            assertPrecision("multiply + rescale (2^30)", map(x, y, (u, v) -> u * v), r, 16);
+        }
+    }
+
+    @Test
+    void multiplyRelinearizeRescaleAtScale60() {
+        Parameters p60 = TestParameters.SCALE_60;
+        Encoder enc = new Encoder(p60);
+        KeyGenerator kg = new KeyGenerator(p60);
+        try (SecretKey s = kg.secretKey(); EvaluationKeys k = kg.evaluationKeys(s, new int[0], false)) {
+            Encryptor e = new Encryptor(p60, s);
+            Evaluator ev = new Evaluator(p60, k);
+            int top = p60.maxLevel();
+            try (Plaintext px = enc.encode(x, top, p60.scale()); Plaintext py = enc.encode(y, top, p60.scale());
+                    Ciphertext a = e.encrypt(px); Ciphertext b = e.encrypt(py);
+                    Ciphertext prod = ev.multiply(a, b); Ciphertext r = ev.rescale(prod);
+                    Plaintext out = new Decryptor(p60, s).decrypt(r)) {
+                Precision prec = Precision.of(enc.decodeReal(out), map(x, y, (u, v) -> u * v));
+                System.out.printf("%-40s %s%n", "multiply + rescale (2^60, two primes):", prec);
+                assertEquals(top - 1, r.level());
+                assertTrue(prec.worstBits() > 35, "two-prime rescale: " + prec);
+            }
+        }
+    }
+
+    @Test
+    void rotationsShiftSlots() {
+        try (Ciphertext a = encrypt(x, params.maxLevel())) {
+            for (int r : ROTATIONS) {
+                double[] want = new double[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    want[i] = x[Math.floorMod(i + r, x.length)];
+                }
+                try (Ciphertext rot = evaluator.rotate(a, r)) {
+                    assertPrecision("rotate " + r, want, rot, 16);
+                }
+            }
+        }
+    }
+
+    @Test
+    void hoistedRotationsEqualSeparateOnes() {
+        try (Ciphertext a = encrypt(x, params.maxLevel() - 2)) {
+            Ciphertext[] hoisted = evaluator.rotateHoisted(a, ROTATIONS);
+            for (int i = 0; i < ROTATIONS.length; i++) {
+                try (Ciphertext h = hoisted[i]; Ciphertext s = evaluator.rotate(a, ROTATIONS[i])) {
+                    Precision p = Precision.of(decrypt(h), decrypt(s));
+                    assertTrue(p.worstBits() > 16, "hoisted vs separate rotation " + ROTATIONS[i] + ": " + p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void conjugationNegatesImaginaryParts() {
+        double[] im = y;
+        try (Plaintext pt = encoder.encode(x, im, params.maxLevel(), params.scale(), params.logSlots());
+                Ciphertext a = encryptor.encrypt(pt); Ciphertext c = evaluator.conjugate(a);
+                Plaintext out = decryptor.decrypt(c)) {
+            double[][] got = encoder.decode(out);
+            double[] negIm = map(im, im, (u, v) -> -u);
+            Precision p = Precision.of(got[0], got[1], x, negIm);
+            System.out.printf("%-40s %s%n", "conjugate:", p);
+            assertTrue(p.worstBits() > 16, "conjugate: " + p);
+        }
+    }
+
+    @Test
+    void dropLevelAndConstants() {
+        try (Ciphertext a = encrypt(x, params.maxLevel()); Ciphertext d = evaluator.dropLevel(a, 1);
+                Ciphertext plus = evaluator.addConstant(d, 0.75); Ciphertext times = evaluator.mulInteger(d, -3)) {
+            assertEquals(1, d.level());
+            assertPrecision("dropLevel", x, d, 18);
+            assertPrecision("addConstant", map(x, x, (u, v) -> u + 0.75), plus, 18);
+            assertPrecision("mulInteger", map(x, x, (u, v) -> -3 * u), times, 16);
+        }
+    }
+
+    @Test
+    void misuseIsRejectedWithClearMessages() {
+        try (Ciphertext a = encrypt(x, 0); Ciphertext b = encrypt(y, 1); Ciphertext ab = evaluator.multiply(b, b)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> evaluator.rescale(a));
+            assertTrue(e.getMessage().contains("level 0"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> evaluator.add(ab, b));
+            assertTrue(e.getMessage().contains("scales differ"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> evaluator.rotate(b, 3));
+            assertTrue(e.getMessage().contains("no Galois key"), e.getMessage());
+        }
+        try (SecretKey other = new KeyGenerator(TestParameters.SCALE_60).secretKey()) {
+            assertThrows(IllegalArgumentException.class, () -> new Decryptor(params, other));
+        }
+    }
+}
