@@ -54,8 +54,8 @@ public final class Ciphertext implements AutoCloseable {
 
     /** A deep copy. */
     public Ciphertext copy() {
-        RnsPoly a = RnsPoly.zeros(c0.basis()).copyFrom(c0);
-        RnsPoly b = RnsPoly.zeros(c1.basis()).copyFrom(c1);
+        RnsPoly a = RnsPoly.copyOf(c0);
+        RnsPoly b = RnsPoly.copyOf(c1);
         return new Ciphertext(a, b, level, scale, logSlots);
     }
 

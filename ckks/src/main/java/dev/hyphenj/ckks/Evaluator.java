@@ -123,8 +123,8 @@ public final class Evaluator {
     public Ciphertext multiply(Ciphertext a, Ciphertext b) {
         int level = Math.min(a.level(), b.level());
         RnsBasis basis = params.basisQ(level);
-        RnsPoly d0 = RnsPoly.zeros(basis), d1 = RnsPoly.zeros(basis);
-        try (RnsPoly d2 = RnsPoly.zeros(basis); RnsPoly k0 = RnsPoly.zeros(basis); RnsPoly k1 = RnsPoly.zeros(basis)) {
+        RnsPoly d0 = RnsPoly.allocate(basis), d1 = RnsPoly.allocate(basis);
+        try (RnsPoly d2 = RnsPoly.allocate(basis); RnsPoly k0 = RnsPoly.allocate(basis); RnsPoly k1 = RnsPoly.allocate(basis)) {
             for (int i = 0; i < basis.size(); i++) {
                 var m = basis.modulus(i);
                 MemorySegment a0 = a.c0().limb(i), a1 = a.c1().limb(i), b0 = b.c0().limb(i), b1 = b.c1().limb(i);
@@ -134,7 +134,7 @@ public final class Evaluator {
                 kernels.mul(a1, b1, d2.limb(i), m);
             }
             try (KeySwitcher.Decomposition dec = switcher.decompose(d2, level)) {
-                switcher.switchKey(dec, keys().relinearization(), 1, k0, k1);
+                switcher.switchKey(dec, keys().relinearization(), k0, k1);
             }
             d0.add(k0, d0);
             d1.add(k1, d1);
@@ -157,7 +157,7 @@ public final class Evaluator {
         RnsPoly[] out = new RnsPoly[2];
         RnsPoly[] parts = {a.c0(), a.c1()};
         for (int c = 0; c < 2; c++) {
-            try (RnsPoly work = RnsPoly.zeros(from).copyFrom(parts[c]); RnsPoly last = RnsPoly.zeros(from)) {
+            try (RnsPoly work = RnsPoly.copyOf(parts[c]); RnsPoly last = RnsPoly.allocate(from)) {
                 for (int drop = limbs - 1; drop >= keep; drop--) {
                     var dm = from.modulus(drop);
                     kernels.inverseNtt(work.limb(drop), from.tables(drop));
@@ -170,7 +170,7 @@ public final class Evaluator {
                         kernels.mulScalar(work.limb(i), (int) ModArith.invMod(dm.q(), m.q()), work.limb(i), m);
                     }
                 }
-                out[c] = RnsPoly.zeros(to).copyLimbsFrom(work, 0, 0, keep);
+                out[c] = RnsPoly.allocate(to).copyLimbsFrom(work, 0, 0, keep);
             }
         }
         for (int drop = limbs - 1; drop >= keep; drop--) {
@@ -186,8 +186,8 @@ public final class Evaluator {
         }
         RnsBasis basis = params.basisQ(toLevel);
         int limbs = basis.size();
-        RnsPoly c0 = RnsPoly.zeros(basis).copyLimbsFrom(a.c0(), 0, 0, limbs);
-        RnsPoly c1 = RnsPoly.zeros(basis).copyLimbsFrom(a.c1(), 0, 0, limbs);
+        RnsPoly c0 = RnsPoly.allocate(basis).copyLimbsFrom(a.c0(), 0, 0, limbs);
+        RnsPoly c1 = RnsPoly.allocate(basis).copyLimbsFrom(a.c1(), 0, 0, limbs);
         return new Ciphertext(c0, c1, toLevel, a.scale(), a.logSlots());
     }
 
@@ -222,16 +222,16 @@ public final class Evaluator {
         try (KeySwitcher.Decomposition dec = switcher.decompose(a.c1(), level)) {
             for (int r = 0; r < elements.length; r++) {
                 long k = elements[r];
-                RnsPoly c0 = RnsPoly.zeros(basis), c1 = RnsPoly.zeros(basis);
+                RnsPoly c0 = RnsPoly.allocate(basis), c1 = RnsPoly.allocate(basis);
                 if (k == 1) {
                     c0.copyFrom(a.c0());
                     c1.copyFrom(a.c1());
                 } else {
-                    try (RnsPoly k0 = RnsPoly.zeros(basis)) {
-                        switcher.switchKey(dec, keys().galois(k), k, k0, c1);
-                        a.c0().automorphismNtt(k, c0);
-                        c0.add(k0, c0);
-                    }
+                    // the key is stored pre-permuted: X^k(c0 + k0), X^k(k1) is the rotated ciphertext
+                    switcher.switchKey(dec, keys().galois(k), c0, c1);
+                    c0.add(a.c0(), c0);
+                    c0.automorphismNtt(k, c0);
+                    c1.automorphismNtt(k, c1);
                 }
                 out[r] = new Ciphertext(c0, c1, level, a.scale(), a.logSlots());
             }
@@ -252,7 +252,7 @@ public final class Evaluator {
         checkScales(op, a.scale(), b.scale());
         int level = Math.min(a.level(), b.level());
         RnsBasis basis = params.basisQ(level);
-        RnsPoly c0 = RnsPoly.zeros(basis), c1 = RnsPoly.zeros(basis);
+        RnsPoly c0 = RnsPoly.allocate(basis), c1 = RnsPoly.allocate(basis);
         for (int i = 0; i < basis.size(); i++) {
             var m = basis.modulus(i);
             if (subtract) {

@@ -1,6 +1,7 @@
 package dev.hyphenj.ckks;
 
 import dev.hyphenj.ntt.Kernels;
+import dev.hyphenj.ntt.ModArith;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
 import java.util.HashMap;
@@ -48,7 +49,7 @@ public final class KeyGenerator {
         check(sk);
         try (RnsPoly s2 = RnsPoly.zeros(sk.poly().basis())) {
             sk.poly().mul(sk.poly(), s2);
-            return switchingKey(sk, s2, params.maxLevel(), 0);
+            return switchingKey(sk, s2, params.maxLevel(), 0, 1);
         }
     }
 
@@ -57,12 +58,24 @@ public final class KeyGenerator {
         return galoisKey(sk, k, params.maxLevel());
     }
 
-    /** The Galois key for X -> X^k, cut to ciphertexts at levels up to {@code level} (fewer limbs, fewer bytes). */
+    /**
+     * The Galois key for X -> X^k, cut to ciphertexts at levels up to {@code level} (fewer limbs, fewer bytes).
+     *
+     * <p>It is stored pre-permuted by s = X -> X^(k^-1): digit j is (s(b_j), s(a_j)) for the key (b_j, a_j) =
+     * (-a_j s + e_j + P T_j s(X^k), a_j) that switches s(X^k) to s. Then the inner product of X^k(d)'s raised digits
+     * with (b_j, a_j) is X^k applied to the inner product of d's own raised digits with the stored key, so the
+     * evaluator permutes two results per rotation instead of every raised digit. The stored key is itself an
+     * ordinary switching key (from s to s(X^(k^-1)), with uniform s(a_j)), so nothing about its security changes.
+     * The seeded form regenerates the a_j and applies the same permutation.
+     */
     public SwitchingKey galoisKey(SecretKey sk, long k, int level) {
         check(sk);
-        try (RnsPoly sk2 = RnsPoly.zeros(sk.poly().basis())) {
-            sk.poly().automorphismNtt(k, sk2);
-            return switchingKey(sk, sk2, level, Math.floorMod(k, 2L * params.n()));
+        long twoN = 2L * params.n();
+        long kk = Math.floorMod(k, twoN);
+        long kInv = ModArith.powMod(kk, params.n() - 1, twoN); // the odd residues mod 2N form a group of order N
+        try (RnsPoly sk2 = RnsPoly.allocate(sk.poly().basis())) {
+            sk.poly().automorphismNtt(kk, sk2);
+            return switchingKey(sk, sk2, level, kk, kInv);
         }
     }
 
@@ -84,9 +97,10 @@ public final class KeyGenerator {
 
     /**
      * The key switching sIn (over QP at the top level, NTT) to s, for ciphertexts up to {@code level}: digit j is
-     * (-a_j s + e_j + [P]_{q_i} sIn on the limbs of digit j, a_j) over Q_level and P.
+     * (-a_j s + e_j + [P]_{q_i} sIn on the limbs of digit j, a_j) over Q_level and P, then permuted by
+     * X -> X^permutation (1: not permuted).
      */
-    SwitchingKey switchingKey(SecretKey sk, RnsPoly sIn, int level, long galoisElement) {
+    SwitchingKey switchingKey(SecretKey sk, RnsPoly sIn, int level, long galoisElement, long permutation) {
         RnsBasis basis = params.basisQP(level);
         int qLimbs = params.primesAtLevel(level), digits = params.dnum(level), alpha = params.digitPrimes();
         int qTop = params.primesAtLevel(params.maxLevel());
@@ -106,6 +120,10 @@ public final class KeyGenerator {
                 for (int limb = j * alpha; limb < Math.min(qLimbs, (j + 1) * alpha); limb++) {
                     kernels.mulScalar(sInL.limb(limb), pModQ(basis.prime(limb)), tmp.limb(limb), basis.modulus(limb));
                     kernels.add(b.limb(limb), tmp.limb(limb), b.limb(limb), basis.modulus(limb));
+                }
+                if (permutation != 1) {
+                    b.automorphismNtt(permutation, b);
+                    a.automorphismNtt(permutation, a);
                 }
                 bs[j] = b;
                 as[j] = a;

@@ -18,8 +18,9 @@ import java.util.Arrays;
  *   <li><b>inner product</b> of the raised digits with the key's (b_j, a_j), modulo Q_l and P;</li>
  *   <li><b>ModDown</b>: divide both sums by P (convert their P part to Q_l, subtract, multiply by P^-1).</li>
  * </ol>
- * Step 1 does not depend on the key, so rotations of one ciphertext by many steps share it (hoisting): the raised
- * digits are permuted by each automorphism in the NTT domain before step 2.
+ * Step 1 does not depend on the key, so rotations of one ciphertext by many steps share it (hoisting). Galois keys
+ * are stored pre-permuted, so step 2 needs no permutation of the raised digits: the automorphism is applied to the
+ * two results instead (see {@link #switchKey}).
  */
 final class KeySwitcher {
     private final Parameters params;
@@ -76,9 +77,9 @@ final class KeySwitcher {
         int qLimbs = params.primesAtLevel(level), digits = params.dnum(level), alpha = params.digitPrimes();
         long limbBytes = qp.limbBytes();
         int n = params.n();
-        RnsPoly dNtt = RnsPoly.zeros(params.basisQ(level)).copyFrom(d);
+        RnsPoly dNtt = RnsPoly.copyOf(d);
         LimbAllocator.Block[] raised = new LimbAllocator.Block[digits];
-        try (RnsPoly dCoeff = RnsPoly.zeros(params.basisQ(level)).copyFrom(d)) {
+        try (RnsPoly dCoeff = RnsPoly.copyOf(d)) {
             dCoeff.inverseNtt();
             for (int j = 0; j < digits; j++) {
                 int lo = j * alpha, hi = Math.min(qLimbs, lo + alpha);
@@ -97,10 +98,12 @@ final class KeySwitcher {
     }
 
     /**
-     * (out0, out1) modulo Q_level with out0 + out1 s = X^k(d) s' + e, for the key from s' to s and the Galois element
-     * k of an automorphism applied to the decomposed d (k = 1: none).
+     * (out0, out1) modulo Q_level with out0 + out1 s = d s' + e for the key from s' to s. For a Galois key of X -> X^k
+     * (whose digits are stored permuted by X -> X^(k^-1), see {@link KeyGenerator}), the result is instead the
+     * pre-image: applying X -> X^k to (out0, out1) gives the key switch of X^k(d). Permuting the two results
+     * costs far fewer limbs than permuting every raised digit.
      */
-    void switchKey(Decomposition dec, SwitchingKey key, long k, RnsPoly out0, RnsPoly out1) {
+    void switchKey(Decomposition dec, SwitchingKey key, RnsPoly out0, RnsPoly out1) {
         int level = dec.level;
         if (key.level() < level) {
             throw new IllegalArgumentException("key switching at level " + level + " with a key cut to level " + key.level());
@@ -109,25 +112,22 @@ final class KeySwitcher {
         int qLimbs = params.primesAtLevel(level), alpha = params.digitPrimes();
         int keyQ = params.primesAtLevel(key.level());
         long limbBytes = qp.limbBytes();
-        int kk = (int) Math.floorMod(k, 2L * params.n());
-        try (RnsPoly acc0 = RnsPoly.zeros(qp); RnsPoly acc1 = RnsPoly.zeros(qp);
-                LimbAllocator.Block scratch = allocator.allocate(limbBytes)) {
-            MemorySegment permuted = scratch.segment();
+        try (RnsPoly acc0 = RnsPoly.allocate(qp); RnsPoly acc1 = RnsPoly.allocate(qp)) {
             for (int j = 0; j < dec.raised.length; j++) {
                 int lo = j * alpha, hi = Math.min(qLimbs, lo + alpha);
                 MemorySegment raised = dec.raised[j].segment();
                 for (int i = 0; i < qp.size(); i++) {
                     MemorySegment src = i >= lo && i < hi ? dec.d.limb(i)
                             : raised.asSlice((i < lo ? i : i - (hi - lo)) * limbBytes, limbBytes);
-                    if (kk != 1) {
-                        kernels.automorphismNtt(src, kk, permuted);
-                        src = permuted;
-                    }
                     int keyLimb = i < qLimbs ? i : keyQ + (i - qLimbs);
-                    kernels.mulAddShoup(src, key.b[j].limb(keyLimb), key.bShoup[j].limb(keyLimb), acc0.limb(i),
-                            qp.modulus(i));
-                    kernels.mulAddShoup(src, key.a[j].limb(keyLimb), key.aShoup[j].limb(keyLimb), acc1.limb(i),
-                            qp.modulus(i));
+                    var m = qp.modulus(i);
+                    if (j == 0) { // the first digit initializes the sums
+                        kernels.mulShoup(src, key.b[j].limb(keyLimb), key.bShoup[j].limb(keyLimb), acc0.limb(i), m);
+                        kernels.mulShoup(src, key.a[j].limb(keyLimb), key.aShoup[j].limb(keyLimb), acc1.limb(i), m);
+                    } else {
+                        kernels.mulAddShoup(src, key.b[j].limb(keyLimb), key.bShoup[j].limb(keyLimb), acc0.limb(i), m);
+                        kernels.mulAddShoup(src, key.a[j].limb(keyLimb), key.aShoup[j].limb(keyLimb), acc1.limb(i), m);
+                    }
                 }
             }
             modDown(acc0, level, out0);

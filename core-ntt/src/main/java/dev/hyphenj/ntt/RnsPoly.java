@@ -37,6 +37,19 @@ public final class RnsPoly implements AutoCloseable {
         return zeros(basis, LimbAllocator.shared());
     }
 
+    /**
+     * A polynomial from the shared allocator whose residues are unspecified (a reused block holds what its last
+     * user wrote): for outputs that an operation overwrites entirely, which then skip zeroing.
+     */
+    public static RnsPoly allocate(RnsBasis basis) {
+        return new RnsPoly(basis, LimbAllocator.shared(), Kernels.get());
+    }
+
+    /** A copy of {@code src} from the shared allocator. */
+    public static RnsPoly copyOf(RnsPoly src) {
+        return allocate(src.basis).copyFrom(src);
+    }
+
     /** The polynomial with the given signed integer coefficients, reduced modulo every prime of the basis. */
     public static RnsPoly fromCoefficients(RnsBasis basis, long[] coefficients) {
         if (coefficients.length != basis.n()) {
