@@ -125,6 +125,11 @@ public final class KeyGenerator {
                     b.automorphismNtt(permutation, b);
                     a.automorphismNtt(permutation, a);
                 }
+                for (int limb = 0; limb < basis.size(); limb++) { // Montgomery form, as the inner product reads it
+                    var m = basis.modulus(limb);
+                    kernels.mulScalar(b.limb(limb), m.twoTo32(), b.limb(limb), m);
+                    kernels.mulScalar(a.limb(limb), m.twoTo32(), a.limb(limb), m);
+                }
                 bs[j] = b;
                 as[j] = a;
             }

@@ -112,23 +112,19 @@ final class KeySwitcher {
         int qLimbs = params.primesAtLevel(level), alpha = params.digitPrimes();
         int keyQ = params.primesAtLevel(key.level());
         long limbBytes = qp.limbBytes();
+        int digits = dec.raised.length;
+        MemorySegment[] x = new MemorySegment[digits], b = new MemorySegment[digits], a = new MemorySegment[digits];
         try (RnsPoly acc0 = RnsPoly.allocate(qp); RnsPoly acc1 = RnsPoly.allocate(qp)) {
-            for (int j = 0; j < dec.raised.length; j++) {
-                int lo = j * alpha, hi = Math.min(qLimbs, lo + alpha);
-                MemorySegment raised = dec.raised[j].segment();
-                for (int i = 0; i < qp.size(); i++) {
-                    MemorySegment src = i >= lo && i < hi ? dec.d.limb(i)
-                            : raised.asSlice((i < lo ? i : i - (hi - lo)) * limbBytes, limbBytes);
-                    int keyLimb = i < qLimbs ? i : keyQ + (i - qLimbs);
-                    var m = qp.modulus(i);
-                    if (j == 0) { // the first digit initializes the sums
-                        kernels.mulShoup(src, key.b[j].limb(keyLimb), key.bShoup[j].limb(keyLimb), acc0.limb(i), m);
-                        kernels.mulShoup(src, key.a[j].limb(keyLimb), key.aShoup[j].limb(keyLimb), acc1.limb(i), m);
-                    } else {
-                        kernels.mulAddShoup(src, key.b[j].limb(keyLimb), key.bShoup[j].limb(keyLimb), acc0.limb(i), m);
-                        kernels.mulAddShoup(src, key.a[j].limb(keyLimb), key.aShoup[j].limb(keyLimb), acc1.limb(i), m);
-                    }
+            for (int i = 0; i < qp.size(); i++) {
+                int keyLimb = i < qLimbs ? i : keyQ + (i - qLimbs);
+                for (int j = 0; j < digits; j++) {
+                    int lo = j * alpha, hi = Math.min(qLimbs, lo + alpha);
+                    x[j] = i >= lo && i < hi ? dec.d.limb(i)
+                            : dec.raised[j].segment().asSlice((i < lo ? i : i - (hi - lo)) * limbBytes, limbBytes);
+                    b[j] = key.b[j].limb(keyLimb);
+                    a[j] = key.a[j].limb(keyLimb);
                 }
+                kernels.innerProduct(x, b, a, acc0.limb(i), acc1.limb(i), qp.modulus(i));
             }
             modDown(acc0, level, out0);
             modDown(acc1, level, out1);

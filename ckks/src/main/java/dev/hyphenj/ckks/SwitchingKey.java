@@ -9,18 +9,17 @@ import dev.hyphenj.ntt.RnsPoly;
  * Relinearization keys have s' = s^2, Galois keys s' = s(X^k).
  *
  * <p>The uniform halves a_j come from a 32-byte seed, one AES-CTR stream per (digit, limb), so a key can be stored
- * as b and the seed, and cut to a lower level by dropping limbs. Both halves carry Shoup companions for the
- * multiply-accumulate of key switching.
+ * as b and the seed, and cut to a lower level by dropping limbs. In memory both halves are held in Montgomery form
+ * (each residue times 2^32 mod q), the form the key-switching inner product reads.
  */
 public final class SwitchingKey implements AutoCloseable {
     private final Parameters params;
     private final int level;
     private final long galoisElement;
     private final byte[] seed;
+    /** Digit j's halves in Montgomery form. */
     final RnsPoly[] b;
     final RnsPoly[] a;
-    final RnsPoly[] bShoup;
-    final RnsPoly[] aShoup;
 
     SwitchingKey(Parameters params, int level, long galoisElement, byte[] seed, RnsPoly[] b, RnsPoly[] a) {
         this.params = params;
@@ -29,17 +28,6 @@ public final class SwitchingKey implements AutoCloseable {
         this.seed = seed.clone();
         this.b = b;
         this.a = a;
-        this.bShoup = companions(b);
-        this.aShoup = companions(a);
-    }
-
-    private static RnsPoly[] companions(RnsPoly[] polys) {
-        RnsPoly[] c = new RnsPoly[polys.length];
-        for (int j = 0; j < polys.length; j++) {
-            c[j] = RnsPoly.zeros(polys[j].basis());
-            polys[j].shoupCompanions(c[j]);
-        }
-        return c;
     }
 
     public Parameters parameters() {
@@ -75,14 +63,14 @@ public final class SwitchingKey implements AutoCloseable {
         return plainBytes() / 2 + Sampler.SEED_BYTES;
     }
 
-    /** Bytes this key occupies in memory: both halves and their Shoup companions. */
+    /** Bytes this key occupies in memory: both halves. */
     public long memoryBytes() {
-        return 2 * plainBytes();
+        return plainBytes();
     }
 
     @Override
     public void close() {
-        for (RnsPoly[] polys : new RnsPoly[][] {b, a, bShoup, aShoup}) {
+        for (RnsPoly[] polys : new RnsPoly[][] {b, a}) {
             for (RnsPoly p : polys) {
                 p.close();
             }

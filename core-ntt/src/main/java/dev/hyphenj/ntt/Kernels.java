@@ -48,6 +48,15 @@ public interface Kernels {
      */
     void switchModulus(MemorySegment a, Modulus from, MemorySegment out, Modulus to);
 
+    /**
+     * The inner product of key switching, for one limb: acc0 = sum_j x_j w_j and acc1 = sum_j x_j v_j modulo q, over
+     * the digits j, with the key operands w_j and v_j in Montgomery form (times 2^32 mod q). One pass reads each x_j
+     * once and writes each sum once. Keys need no Shoup companions this way: half the bytes to store and to stream
+     * from memory, which is what bounds this kernel.
+     */
+    void innerProduct(MemorySegment[] x, MemorySegment[] w, MemorySegment[] v, MemorySegment acc0, MemorySegment acc1,
+            Modulus m);
+
     /** out = a * c mod q for a constant c in [0, q). */
     void mulScalar(MemorySegment a, int c, MemorySegment out, Modulus m);
 

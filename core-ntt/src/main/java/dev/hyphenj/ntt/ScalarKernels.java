@@ -207,6 +207,45 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void innerProduct(MemorySegment[] x, MemorySegment[] w, MemorySegment[] v, MemorySegment acc0,
+            MemorySegment acc1, Modulus m) {
+        int n = length(acc0);
+        int[] s0 = new int[n], s1 = new int[n];
+        innerProduct(arrays(x), arrays(w), arrays(v), s0, s1, m);
+        store(s0, acc0);
+        store(s1, acc1);
+    }
+
+    /** The reference inner product on arrays: Montgomery products in [0, 2q), sums kept in [0, 2q), then [0, q). */
+    public static void innerProduct(int[][] x, int[][] w, int[][] v, int[] acc0, int[] acc1, Modulus m) {
+        final int q = m.q(), twoQ = 2 * q, negInv = m.montgomeryNegInv();
+        for (int c = 0; c < acc0.length; c++) {
+            int s0 = 0, s1 = 0;
+            for (int j = 0; j < x.length; j++) {
+                s0 = csub(s0 + montgomeryLazy(x[j][c], w[j][c], q, negInv), twoQ);
+                s1 = csub(s1 + montgomeryLazy(x[j][c], v[j][c], q, negInv), twoQ);
+            }
+            acc0[c] = csub(s0, q);
+            acc1[c] = csub(s1, q);
+        }
+    }
+
+    /** a b 2^-32 mod q in [0, 2q) for a, b in [0, q). */
+    static int montgomeryLazy(int a, int b, int q, int negInv) {
+        long p = (a & M32) * (b & M32);
+        long t = ((int) p * negInv) & M32;
+        return (int) ((p + t * q) >>> 32);
+    }
+
+    private static int[][] arrays(MemorySegment[] segments) {
+        int[][] r = new int[segments.length][];
+        for (int j = 0; j < r.length; j++) {
+            r[j] = segments[j].toArray(INT);
+        }
+        return r;
+    }
+
+    @Override
     public void switchModulus(MemorySegment a, Modulus from, MemorySegment out, Modulus to) {
         int[] x = load(a, 0);
         switchModulus(x, from, to);

@@ -467,6 +467,45 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /** Montgomery products: p = x w (even and odd lanes), t = (p mod 2^32) (-q^-1) mod 2^32, (p + t q) / 2^32. */
+    @Override
+    public void innerProduct(MemorySegment[] x, MemorySegment[] w, MemorySegment[] v, MemorySegment acc0,
+            MemorySegment acc1, Modulus m) {
+        final int n = length(acc0), digits = x.length;
+        if (n < MIN_N) {
+            SCALAR.innerProduct(x, w, v, acc0, acc1, m);
+            return;
+        }
+        final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
+        final IntVector vq = IntVector.broadcast(S, m.q()), v2q = IntVector.broadcast(S, 2 * m.q());
+        final LongVector lq = LongVector.broadcast(LS, m.q() & M32);
+        final LongVector negInv = LongVector.broadcast(LS, m.montgomeryNegInv() & M32);
+        for (int i = 0; i < n; i += L) {
+            final long offset = 4L * i;
+            IntVector s0 = IntVector.zero(S), s1 = IntVector.zero(S);
+            for (int j = 0; j < digits; j++) {
+                LongVector y64 = IntVector.fromMemorySegment(S, x[j], offset, ORDER).reinterpretAsLongs();
+                LongVector yEven = y64.and(M32), yOdd = y64.lanewise(LSHR, 32);
+                LongVector w64 = IntVector.fromMemorySegment(S, w[j], offset, ORDER).reinterpretAsLongs();
+                LongVector pe = yEven.mul(w64.and(M32)), po = yOdd.mul(w64.lanewise(LSHR, 32));
+                LongVector te = pe.and(M32).mul(negInv).and(M32), to = po.and(M32).mul(negInv).and(M32);
+                IntVector r0 = pe.add(te.mul(lq)).lanewise(LSHR, 32).reinterpretAsInts()
+                        .blend(po.add(to.mul(lq)).reinterpretAsInts(), odd);
+                s0 = s0.add(r0);
+                s0 = s0.lanewise(UMIN, s0.sub(v2q));
+                LongVector v64 = IntVector.fromMemorySegment(S, v[j], offset, ORDER).reinterpretAsLongs();
+                LongVector pe1 = yEven.mul(v64.and(M32)), po1 = yOdd.mul(v64.lanewise(LSHR, 32));
+                LongVector te1 = pe1.and(M32).mul(negInv).and(M32), to1 = po1.and(M32).mul(negInv).and(M32);
+                IntVector r1 = pe1.add(te1.mul(lq)).lanewise(LSHR, 32).reinterpretAsInts()
+                        .blend(po1.add(to1.mul(lq)).reinterpretAsInts(), odd);
+                s1 = s1.add(r1);
+                s1 = s1.lanewise(UMIN, s1.sub(v2q));
+            }
+            s0.lanewise(UMIN, s0.sub(vq)).intoMemorySegment(acc0, offset, ORDER);
+            s1.lanewise(UMIN, s1.sub(vq)).intoMemorySegment(acc1, offset, ORDER);
+        }
+    }
+
     @Override
     public void switchModulus(MemorySegment a, Modulus from, MemorySegment out, Modulus to) {
         final int n = length(out);
