@@ -2,6 +2,7 @@ package dev.hyphenj.ckks;
 
 import dev.hyphenj.ntt.Kernels;
 import dev.hyphenj.ntt.ModArith;
+import dev.hyphenj.ntt.Parallel;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
 import java.lang.foreign.MemorySegment;
@@ -125,14 +126,14 @@ public final class Evaluator {
         RnsBasis basis = params.basisQ(level);
         RnsPoly d0 = RnsPoly.allocate(basis), d1 = RnsPoly.allocate(basis);
         try (RnsPoly d2 = RnsPoly.allocate(basis); RnsPoly k0 = RnsPoly.allocate(basis); RnsPoly k1 = RnsPoly.allocate(basis)) {
-            for (int i = 0; i < basis.size(); i++) {
+            Parallel.forEach(basis.size(), i -> {
                 var m = basis.modulus(i);
                 MemorySegment a0 = a.c0().limb(i), a1 = a.c1().limb(i), b0 = b.c0().limb(i), b1 = b.c1().limb(i);
                 kernels.mul(a0, b0, d0.limb(i), m);
                 kernels.mul(a0, b1, d1.limb(i), m);
                 kernels.mulAdd(a1, b0, d1.limb(i), m);
                 kernels.mul(a1, b1, d2.limb(i), m);
-            }
+            });
             try (KeySwitcher.Decomposition dec = switcher.decompose(d2, level)) {
                 switcher.switchKey(dec, keys().relinearization(), k0, k1);
             }
@@ -156,7 +157,7 @@ public final class Evaluator {
         double scale = a.scale();
         RnsPoly[] out = new RnsPoly[2];
         RnsPoly[] parts = {a.c0(), a.c1()};
-        for (int c = 0; c < 2; c++) {
+        Parallel.forEach(2, c -> {
             try (RnsPoly work = RnsPoly.copyOf(parts[c]); RnsPoly last = RnsPoly.allocate(from)) {
                 for (int drop = limbs - 1; drop >= keep; drop--) {
                     var dm = from.modulus(drop);
@@ -172,7 +173,7 @@ public final class Evaluator {
                 }
                 out[c] = RnsPoly.allocate(to).copyLimbsFrom(work, 0, 0, keep);
             }
-        }
+        });
         for (int drop = limbs - 1; drop >= keep; drop--) {
             scale /= from.prime(drop);
         }

@@ -4,6 +4,7 @@ import dev.hyphenj.ntt.BaseConverter;
 import dev.hyphenj.ntt.Kernels;
 import dev.hyphenj.ntt.LimbAllocator;
 import dev.hyphenj.ntt.ModArith;
+import dev.hyphenj.ntt.Parallel;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
 import java.lang.foreign.MemorySegment;
@@ -81,7 +82,7 @@ final class KeySwitcher {
         LimbAllocator.Block[] raised = new LimbAllocator.Block[digits];
         try (RnsPoly dCoeff = RnsPoly.copyOf(d)) {
             dCoeff.inverseNtt();
-            for (int j = 0; j < digits; j++) {
+            Parallel.forEach(digits, j -> {
                 int lo = j * alpha, hi = Math.min(qLimbs, lo + alpha);
                 BaseConverter bc = modUp(level, j);
                 raised[j] = allocator.allocate(limbBytes * bc.targetCount());
@@ -92,7 +93,7 @@ final class KeySwitcher {
                     int limb = t < lo ? t : t + (hi - lo);
                     kernels.forwardNtt(out.asSlice(t * limbBytes, limbBytes), qp.tables(limb));
                 }
-            }
+            });
         }
         return new Decomposition(level, dNtt, raised);
     }
@@ -113,9 +114,10 @@ final class KeySwitcher {
         int keyQ = params.primesAtLevel(key.level());
         long limbBytes = qp.limbBytes();
         int digits = dec.raised.length;
-        MemorySegment[] x = new MemorySegment[digits], b = new MemorySegment[digits], a = new MemorySegment[digits];
         try (RnsPoly acc0 = RnsPoly.allocate(qp); RnsPoly acc1 = RnsPoly.allocate(qp)) {
-            for (int i = 0; i < qp.size(); i++) {
+            Parallel.forEach(qp.size(), i -> {
+                MemorySegment[] x = new MemorySegment[digits], b = new MemorySegment[digits];
+                MemorySegment[] a = new MemorySegment[digits];
                 int keyLimb = i < qLimbs ? i : keyQ + (i - qLimbs);
                 for (int j = 0; j < digits; j++) {
                     int lo = j * alpha, hi = Math.min(qLimbs, lo + alpha);
@@ -125,9 +127,8 @@ final class KeySwitcher {
                     a[j] = key.a[j].limb(keyLimb);
                 }
                 kernels.innerProduct(x, b, a, acc0.limb(i), acc1.limb(i), qp.modulus(i));
-            }
-            modDown(acc0, level, out0);
-            modDown(acc1, level, out1);
+            });
+            Parallel.forEach(2, part -> modDown(part == 0 ? acc0 : acc1, level, part == 0 ? out0 : out1));
         }
     }
 

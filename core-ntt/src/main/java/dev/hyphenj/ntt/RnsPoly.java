@@ -160,39 +160,29 @@ public final class RnsPoly implements AutoCloseable {
 
     public void add(RnsPoly b, RnsPoly out) {
         check("add", b, out);
-        for (int l = 0; l < limbCount(); l++) {
-            kernels.add(limb(l), b.limb(l), out.limb(l), basis.modulus(l));
-        }
+        Parallel.forEach(limbCount(), l -> kernels.add(limb(l), b.limb(l), out.limb(l), basis.modulus(l)));
     }
 
     public void sub(RnsPoly b, RnsPoly out) {
         check("sub", b, out);
-        for (int l = 0; l < limbCount(); l++) {
-            kernels.sub(limb(l), b.limb(l), out.limb(l), basis.modulus(l));
-        }
+        Parallel.forEach(limbCount(), l -> kernels.sub(limb(l), b.limb(l), out.limb(l), basis.modulus(l)));
     }
 
     public void negate(RnsPoly out) {
         check("negate", out);
-        for (int l = 0; l < limbCount(); l++) {
-            kernels.negate(limb(l), out.limb(l), basis.modulus(l));
-        }
+        Parallel.forEach(limbCount(), l -> kernels.negate(limb(l), out.limb(l), basis.modulus(l)));
     }
 
     /** out = this * b coefficient-wise (a ring product when both are in the NTT domain). */
     public void mul(RnsPoly b, RnsPoly out) {
         check("mul", b, out);
-        for (int l = 0; l < limbCount(); l++) {
-            kernels.mul(limb(l), b.limb(l), out.limb(l), basis.modulus(l));
-        }
+        Parallel.forEach(limbCount(), l -> kernels.mul(limb(l), b.limb(l), out.limb(l), basis.modulus(l)));
     }
 
     /** acc += this * b coefficient-wise. */
     public void mulAdd(RnsPoly b, RnsPoly acc) {
         check("mulAdd", b, acc);
-        for (int l = 0; l < limbCount(); l++) {
-            kernels.mulAdd(limb(l), b.limb(l), acc.limb(l), basis.modulus(l));
-        }
+        Parallel.forEach(limbCount(), l -> kernels.mulAdd(limb(l), b.limb(l), acc.limb(l), basis.modulus(l)));
     }
 
     /** Writes into {@code out} the Shoup companions floor(w * 2^32 / q) of this polynomial's residues w. */
@@ -209,57 +199,47 @@ public final class RnsPoly implements AutoCloseable {
     /** out = this * w coefficient-wise, for a fixed w with companions {@code wShoup} (see {@link #shoupCompanions}). */
     public void mulShoup(RnsPoly w, RnsPoly wShoup, RnsPoly out) {
         check("mulShoup", w, wShoup, out);
-        for (int l = 0; l < limbCount(); l++) {
-            kernels.mulShoup(limb(l), w.limb(l), wShoup.limb(l), out.limb(l), basis.modulus(l));
-        }
+        Parallel.forEach(limbCount(), l ->
+                kernels.mulShoup(limb(l), w.limb(l), wShoup.limb(l), out.limb(l), basis.modulus(l)));
     }
 
     /** acc += this * w coefficient-wise, for a fixed w with companions {@code wShoup}. */
     public void mulAddShoup(RnsPoly w, RnsPoly wShoup, RnsPoly acc) {
         check("mulAddShoup", w, wShoup, acc);
-        for (int l = 0; l < limbCount(); l++) {
-            kernels.mulAddShoup(limb(l), w.limb(l), wShoup.limb(l), acc.limb(l), basis.modulus(l));
-        }
+        Parallel.forEach(limbCount(), l ->
+                kernels.mulAddShoup(limb(l), w.limb(l), wShoup.limb(l), acc.limb(l), basis.modulus(l)));
     }
 
     /** out = c * this for an integer constant c (any sign), reduced per prime. */
     public void mulScalar(long c, RnsPoly out) {
         check("mulScalar", out);
-        for (int l = 0; l < limbCount(); l++) {
-            kernels.mulScalar(limb(l), (int) Math.floorMod(c, basis.prime(l)), out.limb(l), basis.modulus(l));
-        }
+        Parallel.forEach(limbCount(), l ->
+                kernels.mulScalar(limb(l), (int) Math.floorMod(c, basis.prime(l)), out.limb(l), basis.modulus(l)));
     }
 
     /** Coefficient domain to NTT domain, in place. */
     public void forwardNtt() {
-        for (int l = 0; l < limbCount(); l++) {
-            kernels.forwardNtt(limb(l), basis.tables(l));
-        }
+        Parallel.forEach(limbCount(), l -> kernels.forwardNtt(limb(l), basis.tables(l)));
     }
 
     /** NTT domain to coefficient domain, in place. */
     public void inverseNtt() {
-        for (int l = 0; l < limbCount(); l++) {
-            kernels.inverseNtt(limb(l), basis.tables(l));
-        }
+        Parallel.forEach(limbCount(), l -> kernels.inverseNtt(limb(l), basis.tables(l)));
     }
 
     /** out = this(X^k) for odd k, this in the NTT domain. {@code out} may be this polynomial. */
     public void automorphismNtt(long k, RnsPoly out) {
         check("automorphismNtt", out);
         int kk = Automorphism.normalize(n(), k);
-        for (int l = 0; l < limbCount(); l++) {
-            kernels.automorphismNtt(limb(l), kk, out.limb(l));
-        }
+        Parallel.forEach(limbCount(), l -> kernels.automorphismNtt(limb(l), kk, out.limb(l)));
     }
 
     /** out = this(X^k) for odd k, this in the coefficient domain. {@code out} may be this polynomial. */
     public void automorphismCoefficients(long k, RnsPoly out) {
         check("automorphismCoefficients", out);
         Automorphism.CoefficientMap map = Automorphism.cachedCoefficientMap(n(), k);
-        for (int l = 0; l < limbCount(); l++) {
-            kernels.permuteNegate(limb(l), map.index(), map.negate(), out.limb(l), basis.modulus(l));
-        }
+        Parallel.forEach(limbCount(), l ->
+                kernels.permuteNegate(limb(l), map.index(), map.negate(), out.limb(l), basis.modulus(l)));
     }
 
     /** Returns the block to its allocator. */
