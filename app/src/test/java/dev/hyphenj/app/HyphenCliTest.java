@@ -68,4 +68,21 @@ class HyphenCliTest {
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--log-n"), r[2]);
     }
+    @Test
+    void paramsShowsAProfileAndRefusesInsecureSets(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        String[] r = run("params", "--profile", "bench-860");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("dnum = 3"), r[1]);
+        assertTrue(r[1].contains("128-bit"), r[1]);
+        java.nio.file.Path test = dir.resolve("test.json");
+        java.nio.file.Files.writeString(test, "{\"name\": \"tiny\", \"logN\": 10, \"levelBits\": [[30]], "
+                + "\"specialBits\": [30], \"digitPrimes\": 1, \"logScale\": 20, \"insecure\": true}");
+        r = run("params", "--profile", test.toString());
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("insecure test parameter set"), r[2]);
+        r = run("params", "--profile", "no-such-profile");
+        assertEquals("1", r[0]);
+        assertTrue(r[2].contains("no profile named"), r[2]);
+    }
 }
