@@ -121,8 +121,8 @@ public final class Parameters {
         if (logSlots < 0 || logSlots > logN - 1) {
             throw new IllegalArgumentException(where + "log2 slots = " + logSlots + " is outside 0.." + (logN - 1));
         }
-        if (!(logScale > 0) || logScale >= logQ(0) + 30) {
-            throw new IllegalArgumentException(where + "log2 scale " + logScale + " must be positive and fit the chain");
+        if (!(logScale > 0) || logScale >= logQ(levels.length - 1)) {
+            throw new IllegalArgumentException(where + "log2 scale " + logScale + " must be positive and below log2 Q");
         }
         if (!security.insecure() && logQP() > security.maxLogQP()) {
             throw new IllegalArgumentException(String.format(
