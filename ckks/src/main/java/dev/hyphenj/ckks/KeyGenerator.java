@@ -1,7 +1,6 @@
 package dev.hyphenj.ckks;
 
 import dev.hyphenj.ntt.Kernels;
-import dev.hyphenj.ntt.ModArith;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
 import java.util.HashMap;
@@ -70,12 +69,10 @@ public final class KeyGenerator {
      */
     public SwitchingKey galoisKey(SecretKey sk, long k, int level) {
         check(sk);
-        long twoN = 2L * params.n();
-        long kk = Math.floorMod(k, twoN);
-        long kInv = ModArith.powMod(kk, params.n() - 1, twoN); // the odd residues mod 2N form a group of order N
+        long kk = Math.floorMod(k, 2L * params.n());
         try (RnsPoly sk2 = RnsPoly.allocate(sk.poly().basis())) {
             sk.poly().automorphismNtt(kk, sk2);
-            return switchingKey(sk, sk2, level, kk, kInv);
+            return switchingKey(sk, sk2, level, kk, SwitchingKey.storagePermutation(params, kk));
         }
     }
 
@@ -103,17 +100,12 @@ public final class KeyGenerator {
     SwitchingKey switchingKey(SecretKey sk, RnsPoly sIn, int level, long galoisElement, long permutation) {
         RnsBasis basis = params.basisQP(level);
         int qLimbs = params.primesAtLevel(level), digits = params.dnum(level), alpha = params.digitPrimes();
-        int qTop = params.primesAtLevel(params.maxLevel());
         byte[] seed = Sampler.freshSeed();
         RnsPoly[] bs = new RnsPoly[digits], as = new RnsPoly[digits];
         try (RnsPoly s = restrict(sk.poly(), level); RnsPoly sInL = restrict(sIn, level);
                 RnsPoly tmp = RnsPoly.zeros(basis)) {
             for (int j = 0; j < digits; j++) {
-                RnsPoly a = RnsPoly.zeros(basis);
-                for (int limb = 0; limb < basis.size(); limb++) {
-                    int global = limb < qLimbs ? limb : qTop + (limb - qLimbs);
-                    Sampler.seeded(seed, ((long) j << 32) | global).uniformLimb(a, limb);
-                }
+                RnsPoly a = SwitchingKey.sampleA(params, level, seed, j);
                 RnsPoly b = error(basis);
                 a.mul(s, tmp);
                 b.sub(tmp, b);
@@ -121,15 +113,8 @@ public final class KeyGenerator {
                     kernels.mulScalar(sInL.limb(limb), pModQ(basis.prime(limb)), tmp.limb(limb), basis.modulus(limb));
                     kernels.add(b.limb(limb), tmp.limb(limb), b.limb(limb), basis.modulus(limb));
                 }
-                if (permutation != 1) {
-                    b.automorphismNtt(permutation, b);
-                    a.automorphismNtt(permutation, a);
-                }
-                for (int limb = 0; limb < basis.size(); limb++) { // Montgomery form, as the inner product reads it
-                    var m = basis.modulus(limb);
-                    kernels.mulScalar(b.limb(limb), m.twoTo32(), b.limb(limb), m);
-                    kernels.mulScalar(a.limb(limb), m.twoTo32(), a.limb(limb), m);
-                }
+                SwitchingKey.toStoredForm(b, permutation);
+                SwitchingKey.toStoredForm(a, permutation);
                 bs[j] = b;
                 as[j] = a;
             }
