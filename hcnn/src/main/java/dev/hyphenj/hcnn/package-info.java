@@ -1,10 +1,15 @@
 /**
- * Homomorphic CNN inference on top of {@code ckks}: tensor layouts, CAConv and RAConv, 2D gap packing, partial
- * channel replication (PRCR), activations, pooling, the fully connected layer, the planner (levels, bootstraps,
- * rotation-key set), the models (ResNet-20, ResNet-18), weight loading and the slot simulator. It must not know
- * about the CLI or HTTP.
- *
- * <p>Dependencies run one way: {@code core-ntt -> ckks -> hcnn -> app}. So far it holds only {@link
- * dev.hyphenj.hcnn.HcnnModule}, which marks the module's place in that chain.
+ * Homomorphic CNN inference on top of {@code ckks}, following our reading of HyPHEN (DESIGN section 5). One package
+ * per concept:
+ * <ul>
+ *   <li>{@code eval}: the evaluator interface the layers are written against, and operation counts;</li>
+ *   <li>{@code sim}: the slot simulator, an evaluator on plain slot vectors that counts every operation;</li>
+ *   <li>{@code layout}: frames, the CA and PR(m) layouts with 2D gaps, packing and unpacking;</li>
+ *   <li>{@code conv}: convolutions, plain and as CAConv and RAConv;</li>
+ *   <li>{@code residual}: the option-A shortcut;</li>
+ *   <li>{@code npy}, {@code data}: NumPy files and the data directory (CIFAR-10 images, weights);</li>
+ *   <li>{@code model}: ResNet-20, its weights, plain and on ciphertexts.</li>
+ * </ul>
+ * Dependencies run one way: {@code core-ntt -> ckks -> hcnn -> app}; this module must not know about the CLI or HTTP.
  */
 package dev.hyphenj.hcnn;

@@ -1,0 +1,152 @@
+package dev.hyphenj.hcnn.conv;
+
+import dev.hyphenj.hcnn.eval.HeEvaluator;
+import dev.hyphenj.hcnn.layout.Frame;
+import dev.hyphenj.hcnn.layout.TensorLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What CAConv and RAConv share: a convolution evaluated block-diagonally on packed ciphertexts.
+ *
+ * <p>For each output ciphertext k and each block diagonal d = 0 .. m-1 (m of the PR side), the sum Y_d over input
+ * ciphertexts j and taps t of (input j rotated for tap t) times a weight plaintext puts, into block b, the
+ * contribution of the input channel in block b to the output channel that block b - d of the output will hold.
+ * Rotating Y_d left by d blocks and summing over d gives every output block the contributions of m input blocks; the
+ * subclass then gathers the rest ({@link CAConv}: rotate-and-sum over the replicas; {@link RAConv}: nothing). One
+ * rescale and the bias follow.
+ * The weight plaintexts are built when used and dropped: zero where a block's channel does not exist, where a tap
+ * reads padding and where the stride discards the output.
+ *
+ * <p>Rotations per call: one hoisted batch of k*k - 1 tap rotations per input ciphertext, m - 1 block rotations per
+ * output ciphertext, plus what the subclass gathers with. Plaintext multiplies: m * k*k per input and output
+ * ciphertext pair.
+ */
+public abstract sealed class HeConvolution permits CAConv, RAConv {
+    private final Convolution conv;
+    private final TensorLayout in;
+    private final TensorLayout out;
+    private final Taps taps;
+
+    HeConvolution(Convolution conv, TensorLayout in, TensorLayout out) {
+        if (in.channels() != conv.inChannels()) {
+            throw new IllegalArgumentException("a convolution of " + conv.inChannels() + " input channels given "
+                    + in);
+        }
+        this.conv = conv;
+        this.in = in;
+        this.out = out;
+        this.taps = new Taps(conv, in, out);
+    }
+
+    /** The output layout for an input layout, the convolution and the output's m. */
+    static TensorLayout outputLayout(Convolution conv, TensorLayout in, int m) {
+        return new TensorLayout(in.frame(), conv.outChannels(), conv.outputSize(in.height()),
+                conv.outputSize(in.width()), in.gap() * conv.stride(), m);
+    }
+
+    public Convolution convolution() {
+        return conv;
+    }
+
+    public TensorLayout inputLayout() {
+        return in;
+    }
+
+    public TensorLayout outputLayout() {
+        return out;
+    }
+
+    /** The block diagonals summed per output ciphertext (m of the PR side). */
+    abstract int diagonals();
+
+    /** The input channel in block b of input ciphertext j (past the last channel if none). */
+    abstract int inputChannel(int j, int b);
+
+    /** The output channel whose contributions block b of Y_d holds for output ciphertext k. */
+    abstract int outputChannel(int k, int d, int b);
+
+    /** Completes the sum over input channels of the summed diagonals z, consuming z. */
+    abstract <C> C gather(HeEvaluator<C> ev, C z);
+
+    /** The convolution of the packed input (in {@link #inputLayout()}); the result is in {@link #outputLayout()}. */
+    public <C> List<C> apply(HeEvaluator<C> ev, List<C> input) {
+        if (ev.slots() != in.frame().slots()) {
+            throw new IllegalArgumentException("evaluator of " + ev.slots() + " slots for frames of "
+                    + in.frame().slots());
+        }
+        if (input.size() != in.ciphertexts()) {
+            throw new IllegalArgumentException(input.size() + " ciphertexts given, " + in + " needs "
+                    + in.ciphertexts());
+        }
+        List<List<C>> rotated = new ArrayList<>(input.size());
+        for (C x : input) {
+            rotated.add(taps.rotate(ev, x));
+        }
+        List<double[]> bias = out.packPerChannel(conv.bias());
+        int p = in.frame().blockSize();
+        List<C> result = new ArrayList<>(out.ciphertexts());
+        for (int k = 0; k < out.ciphertexts(); k++) {
+            C sum = null;
+            for (int d = 0; d < diagonals(); d++) {
+                C y = null;
+                for (int j = 0; j < input.size(); j++) {
+                    for (int t = 0; t < taps.count(); t++) {
+                        y = accumulate(ev, y, ev.multiplyPlain(rotated.get(j).get(t), plaintext(k, d, j, t)));
+                    }
+                }
+                sum = accumulate(ev, sum, rotate(ev, y, d * p));
+            }
+            C gathered = gather(ev, sum);
+            C rescaled = ev.rescale(gathered);
+            ev.release(gathered);
+            result.add(ev.addPlain(rescaled, bias.get(k)));
+            ev.release(rescaled);
+        }
+        for (List<C> r : rotated) {
+            taps.release(ev, r);
+        }
+        return result;
+    }
+
+    /** The weight plaintext for output ciphertext k, diagonal d, input ciphertext j and tap t. */
+    private double[] plaintext(int k, int d, int j, int t) {
+        Frame f = in.frame();
+        double[] v = new double[f.slots()];
+        int kernel = conv.kernel();
+        int[] offsets = taps.validOffsets(t);
+        for (int b = 0; b < f.blocks(); b++) {
+            int c = inputChannel(j, b), o = outputChannel(k, d, b);
+            if (c >= in.channels() || o >= out.channels()) {
+                continue;
+            }
+            double w = conv.weights()[o][c][t / kernel][t % kernel];
+            int base = b * f.blockSize();
+            for (int off : offsets) {
+                v[base + off] = w;
+            }
+        }
+        return v;
+    }
+
+    /** sum + term, releasing both (term alone when sum is null). */
+    static <C> C accumulate(HeEvaluator<C> ev, C sum, C term) {
+        if (sum == null) {
+            return term;
+        }
+        C s = ev.add(sum, term);
+        ev.release(sum);
+        ev.release(term);
+        return s;
+    }
+
+    /** x rotated left by steps, releasing x (x itself for a zero step). */
+    static <C> C rotate(HeEvaluator<C> ev, C x, int steps) {
+        if (steps == 0) {
+            return x;
+        }
+        C r = ev.rotate(x, steps);
+        ev.release(x);
+        return r;
+    }
+}

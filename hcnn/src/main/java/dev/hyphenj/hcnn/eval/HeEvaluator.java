@@ -1,0 +1,59 @@
+package dev.hyphenj.hcnn.eval;
+
+import java.util.List;
+
+/**
+ * The homomorphic operations the CNN layers use, over opaque ciphertext handles of type {@code C}. The layer code
+ * is written once against this interface; the slot simulator runs it on plain slot vectors (and counts every
+ * operation), a CKKS implementation runs it on ciphertexts.
+ *
+ * <p>Conventions the layer code keeps, so that an RNS-CKKS implementation can implement every method directly:
+ * <ul>
+ *   <li>Every operation returns a new handle and leaves its operands unchanged. The caller owns the handles it gets
+ *       and gives each back once with {@link #release}; layers never release the handles passed to them.</li>
+ *   <li>Plaintexts are real slot vectors of length {@link #slots()}; the implementation encodes them when they are
+ *       used, at the level and scale of the ciphertext they meet (levels and scales are its business).</li>
+ *   <li>A multiplication (by a plaintext or a constant) is followed by exactly one {@link #rescale} once the sum it
+ *       feeds is complete; operands of {@link #add} and {@link #sub} have had the same number of multiplications
+ *       since their last rescale.</li>
+ * </ul>
+ *
+ * @param <C> the ciphertext handle
+ */
+public interface HeEvaluator<C> {
+    /** Slots per ciphertext (N/2 for CKKS). */
+    int slots();
+
+    /**
+     * Rotates the slots left by {@code steps}: slot i of the result holds slot (i + steps) mod slots of {@code a}.
+     * Negative steps rotate right. A step that is a multiple of the slot count gives a copy and needs no key.
+     */
+    C rotate(C a, int steps);
+
+    /**
+     * Rotations of one ciphertext by several steps sharing one key-switching decomposition (hoisting); element i
+     * of the result is {@code rotate(a, steps[i])}.
+     */
+    List<C> rotateHoisted(C a, int[] steps);
+
+    /** a + b, slot-wise. */
+    C add(C a, C b);
+
+    /** a - b, slot-wise. */
+    C sub(C a, C b);
+
+    /** a times the plaintext slot vector {@code plain}, slot-wise; needs a {@link #rescale} afterwards. */
+    C multiplyPlain(C a, double[] plain);
+
+    /** a plus the plaintext slot vector {@code plain}, slot-wise. */
+    C addPlain(C a, double[] plain);
+
+    /** a times the constant c in every slot; needs a {@link #rescale} afterwards. */
+    C multiplyConstant(C a, double c);
+
+    /** Divides out the scale of the last multiplication, consuming one level. */
+    C rescale(C a);
+
+    /** Gives back a handle that will not be used again (frees its memory in CKKS). */
+    void release(C a);
+}

@@ -1,0 +1,120 @@
+package dev.hyphenj.hcnn.model;
+
+import dev.hyphenj.ckks.io.Json;
+import dev.hyphenj.hcnn.conv.Convolution;
+import dev.hyphenj.hcnn.npy.NpyArray;
+import dev.hyphenj.hcnn.npy.NpyFormatException;
+import dev.hyphenj.hcnn.npy.Npz;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ResNet-20 (He et al. 2016, CIFAR variant, option-A shortcuts) with BatchNorm folded into the convolutions:
+ * a 3x3 stem 3 -> 16, three stages of three basic blocks (16, 32 and 64 channels; the first block of stages 2 and 3
+ * has stride 2), then average pooling and a 64 -> 10 linear layer. Loaded from {@code resnet20/manifest.json} and
+ * its weights file (the akamaster pretrained model, BSD-2-Clause) in the data directory.
+ *
+ * @param stem the first convolution with its BatchNorm
+ * @param blocks the nine basic blocks in order
+ * @param fcWeight the linear layer's weights [10][64]
+ * @param fcBias the linear layer's bias [10]
+ * @param mean per-channel input mean (of pixel/255)
+ * @param std per-channel input standard deviation
+ */
+public record ResNet20Weights(Convolution stem, List<Block> blocks, double[][] fcWeight, double[] fcBias,
+        double[] mean, double[] std) {
+
+    /** Channels per stage. */
+    public static final int[] STAGE_CHANNELS = {16, 32, 64};
+    /** Basic blocks per stage. */
+    public static final int BLOCKS_PER_STAGE = 3;
+    /** Output classes. */
+    public static final int CLASSES = 10;
+
+    /**
+     * A basic block: relu(conv2(relu(conv1(x))) + shortcut(x)), BatchNorms folded in.
+     *
+     * @param name the tensor-name prefix, such as {@code layer2.0}
+     * @param stage 0, 1 or 2
+     * @param conv1 the first convolution (stride 2 in the first block of stages 1 and 2)
+     * @param conv2 the second convolution
+     */
+    public record Block(String name, int stage, Convolution conv1, Convolution conv2) {
+        /** Whether the block downsamples (and so has the option-A shortcut). */
+        public boolean downsamples() {
+            return conv1.stride() != 1;
+        }
+    }
+
+    /** Loads the manifest and the weights from a data directory (its {@code resnet20/} subdirectory). */
+    public static ResNet20Weights load(Path dataDirectory) throws IOException {
+        Path dir = dataDirectory.resolve("resnet20");
+        Path manifestFile = dir.resolve("manifest.json");
+        Map<?, ?> manifest = (Map<?, ?>) Json.parse(Files.readString(manifestFile, StandardCharsets.UTF_8),
+                manifestFile.toString());
+        Map<?, ?> input = (Map<?, ?>) require(manifest, "input", manifestFile);
+        double[] mean = numbers(require(input, "mean", manifestFile));
+        double[] std = numbers(require(input, "std", manifestFile));
+        Map<?, ?> layouts = (Map<?, ?>) require(manifest, "tensor_layouts", manifestFile);
+        double eps = ((Number) require(layouts, "bn_eps", manifestFile)).doubleValue();
+        Path weightsFile = dir.resolve((String) require(manifest, "weights_file", manifestFile));
+        Tensors t = new Tensors(Npz.read(weightsFile), weightsFile, eps);
+
+        Convolution stem = t.conv("conv1.weight", "bn1", 3, STAGE_CHANNELS[0], 1);
+        List<Block> blocks = new ArrayList<>();
+        int in = STAGE_CHANNELS[0];
+        for (int s = 0; s < STAGE_CHANNELS.length; s++) {
+            int planes = STAGE_CHANNELS[s];
+            for (int b = 0; b < BLOCKS_PER_STAGE; b++) {
+                String p = "layer" + (s + 1) + "." + b;
+                int stride = s > 0 && b == 0 ? 2 : 1;
+                blocks.add(new Block(p, s, t.conv(p + ".conv1.weight", p + ".bn1", in, planes, stride),
+                        t.conv(p + ".conv2.weight", p + ".bn2", planes, planes, 1)));
+                in = planes;
+            }
+        }
+        double[][] fcWeight = t.get("linear.weight", CLASSES, in).as2d();
+        double[] fcBias = t.get("linear.bias", CLASSES).data();
+        return new ResNet20Weights(stem, List.copyOf(blocks), fcWeight, fcBias, mean, std);
+    }
+
+    private static Object require(Map<?, ?> map, String key, Path file) throws NpyFormatException {
+        Object v = map.get(key);
+        if (v == null) {
+            throw new NpyFormatException(file.toString(), "missing '" + key + "'");
+        }
+        return v;
+    }
+
+    private static double[] numbers(Object list) {
+        return ((List<?>) list).stream().mapToDouble(x -> ((Number) x).doubleValue()).toArray();
+    }
+
+    /** The weight archive's tensors, checked for shape when taken. */
+    private record Tensors(Map<String, NpyArray> arrays, Path file, double eps) {
+        NpyArray get(String name, int... shape) throws NpyFormatException {
+            NpyArray a = arrays.get(name);
+            if (a == null) {
+                throw new NpyFormatException(file.toString(), "no tensor '" + name + "'");
+            }
+            if (!a.hasShape(shape)) {
+                throw new NpyFormatException(file.toString(), "tensor '" + name + "' has shape " + a.shapeString()
+                        + ", expected " + Arrays.toString(shape));
+            }
+            return a;
+        }
+
+        /** A 3x3 convolution without bias followed by BatchNorm {@code bn}, folded. */
+        Convolution conv(String weight, String bn, int in, int out, int stride) throws NpyFormatException {
+            Convolution c = new Convolution(get(weight, out, in, 3, 3).as4d(), new double[out], stride);
+            return c.foldBatchNorm(get(bn + ".weight", out).data(), get(bn + ".bias", out).data(),
+                    get(bn + ".running_mean", out).data(), get(bn + ".running_var", out).data(), eps);
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.hyphenj.hcnn.sim;
+
+import dev.hyphenj.hcnn.eval.HeEvaluator;
+import dev.hyphenj.hcnn.eval.OpCounts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * An {@link HeEvaluator} on plain slot vectors: a ciphertext is a {@code double[]} of {@link #slots()} values,
+ * rotations are cyclic left shifts, and every operation is counted (see {@link OpCounts}). Rescales change no
+ * value but are counted and tracked per ciphertext ({@link SimCiphertext#levelsUsed()}); adding operands with
+ * different numbers of pending rescales is rejected, as CKKS would reject their different scales. Handles must not
+ * be used after {@link #release}.
+ *
+ * <p>Counting rules: a rotation by a multiple of the slot count is a free copy; a hoisted batch counts one
+ * decomposition (if any step is non-zero) and one hoisted rotation per non-zero step; every rotation, ordinary or
+ * hoisted, is one key switch.
+ */
+public final class SlotSimulator implements HeEvaluator<SimCiphertext> {
+    private final int slots;
+    private long rotations, hoistedRotations, decompositions, plaintextMultiplies, constantMultiplies, additions,
+            plaintextAdditions, rescales, live, peak;
+    private final SortedMap<Integer, Long> steps = new TreeMap<>();
+
+    /** A simulator of ciphertexts with {@code slots} slots. */
+    public SlotSimulator(int slots) {
+        if (slots <= 0) {
+            throw new IllegalArgumentException("slot count must be positive, got " + slots);
+        }
+        this.slots = slots;
+    }
+
+    @Override
+    public int slots() {
+        return slots;
+    }
+
+    /** A fresh "ciphertext" holding a copy of {@code values} (the client's encryption; not counted as an op). */
+    public SimCiphertext encrypt(double[] values) {
+        checkLength(values, "encrypt");
+        return create(values.clone(), 0, 0);
+    }
+
+    /** A copy of the slot values (the client's decryption). */
+    public double[] decrypt(SimCiphertext a) {
+        return check(a).slots.clone();
+    }
+
+    /**
+     * f applied to every slot, exactly: a stand-in for an activation that CKKS evaluates as a polynomial. The
+     * argument must be rescaled; the result consumes no level here.
+     */
+    public SimCiphertext map(SimCiphertext a, DoubleUnaryOperator f) {
+        check(a);
+        if (a.pendingRescales != 0) {
+            throw new IllegalStateException("map: rescale the ciphertext first");
+        }
+        double[] out = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            out[i] = f.applyAsDouble(a.slots[i]);
+        }
+        return create(out, a.levelsUsed, 0);
+    }
+
+    @Override
+    public SimCiphertext rotate(SimCiphertext a, int steps) {
+        check(a);
+        int s = Math.floorMod(steps, slots);
+        if (s != 0) {
+            rotations++;
+            countStep(s);
+        }
+        return create(rotated(a.slots, s), a.levelsUsed, a.pendingRescales);
+    }
+
+    @Override
+    public List<SimCiphertext> rotateHoisted(SimCiphertext a, int[] steps) {
+        check(a);
+        List<SimCiphertext> out = new ArrayList<>(steps.length);
+        boolean decomposed = false;
+        for (int step : steps) {
+            int s = Math.floorMod(step, slots);
+            if (s != 0) {
+                hoistedRotations++;
+                countStep(s);
+                decomposed = true;
+            }
+            out.add(create(rotated(a.slots, s), a.levelsUsed, a.pendingRescales));
+        }
+        if (decomposed) {
+            decompositions++;
+        }
+        return out;
+    }
+
+    @Override
+    public SimCiphertext add(SimCiphertext a, SimCiphertext b) {
+        return combine(a, b, 1, "add");
+    }
+
+    @Override
+    public SimCiphertext sub(SimCiphertext a, SimCiphertext b) {
+        return combine(a, b, -1, "sub");
+    }
+
+    @Override
+    public SimCiphertext multiplyPlain(SimCiphertext a, double[] plain) {
+        check(a);
+        checkLength(plain, "multiplyPlain");
+        plaintextMultiplies++;
+        double[] out = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            out[i] = a.slots[i] * plain[i];
+        }
+        return create(out, a.levelsUsed, a.pendingRescales + 1);
+    }
+
+    @Override
+    public SimCiphertext addPlain(SimCiphertext a, double[] plain) {
+        check(a);
+        checkLength(plain, "addPlain");
+        plaintextAdditions++;
+        double[] out = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            out[i] = a.slots[i] + plain[i];
+        }
+        return create(out, a.levelsUsed, a.pendingRescales);
+    }
+
+    @Override
+    public SimCiphertext multiplyConstant(SimCiphertext a, double c) {
+        check(a);
+        constantMultiplies++;
+        double[] out = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            out[i] = a.slots[i] * c;
+        }
+        return create(out, a.levelsUsed, a.pendingRescales + 1);
+    }
+
+    @Override
+    public SimCiphertext rescale(SimCiphertext a) {
+        check(a);
+        if (a.pendingRescales == 0) {
+            throw new IllegalStateException("rescale: no multiplication to rescale");
+        }
+        rescales++;
+        return create(a.slots.clone(), a.levelsUsed + 1, a.pendingRescales - 1);
+    }
+
+    @Override
+    public void release(SimCiphertext a) {
+        check(a);
+        a.released = true;
+        live--;
+    }
+
+    /** The counts so far (a snapshot). */
+    public OpCounts counts() {
+        return new OpCounts(rotations, hoistedRotations, decompositions, rotations + hoistedRotations,
+                plaintextMultiplies, constantMultiplies, additions, plaintextAdditions, rescales, live, peak, steps);
+    }
+
+    private SimCiphertext combine(SimCiphertext a, SimCiphertext b, int sign, String op) {
+        check(a);
+        check(b);
+        if (a.pendingRescales != b.pendingRescales) {
+            throw new IllegalStateException(op + ": operands at different scales (" + a.pendingRescales + " and "
+                    + b.pendingRescales + " multiplications since the last rescale)");
+        }
+        additions++;
+        double[] out = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            out[i] = a.slots[i] + sign * b.slots[i];
+        }
+        return create(out, Math.max(a.levelsUsed, b.levelsUsed), a.pendingRescales);
+    }
+
+    private double[] rotated(double[] v, int s) {
+        double[] out = new double[slots];
+        System.arraycopy(v, s, out, 0, slots - s);
+        System.arraycopy(v, 0, out, slots - s, s);
+        return out;
+    }
+
+    /** Counts a key for step s in [1, slots), named by its representative in (-slots/2, slots/2]. */
+    private void countStep(int s) {
+        steps.merge(s > slots / 2 ? s - slots : s, 1L, Long::sum);
+    }
+
+    private SimCiphertext create(double[] values, int levelsUsed, int pending) {
+        live++;
+        peak = Math.max(peak, live);
+        return new SimCiphertext(values, levelsUsed, pending);
+    }
+
+    private SimCiphertext check(SimCiphertext a) {
+        if (a.released) {
+            throw new IllegalStateException("ciphertext used after release");
+        }
+        if (a.slots.length != slots) {
+            throw new IllegalArgumentException("ciphertext of " + a.slots.length + " slots given to a simulator of "
+                    + slots);
+        }
+        return a;
+    }
+
+    private void checkLength(double[] v, String op) {
+        if (v.length != slots) {
+            throw new IllegalArgumentException(op + ": vector of " + v.length + " values, expected " + slots);
+        }
+    }
+}
