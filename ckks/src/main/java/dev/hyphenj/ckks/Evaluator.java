@@ -199,6 +199,25 @@ public final class Evaluator {
         return rotateHoisted(a, new int[] {steps})[0];
     }
 
+    /**
+     * Throws, naming {@code op} and every step whose Galois key is missing, unless this evaluator holds keys for all
+     * the given rotation steps (step 0 needs none).
+     */
+    public void requireRotationKeys(String op, int... steps) {
+        java.util.List<Integer> missing = new java.util.ArrayList<>();
+        for (int s : steps) {
+            long k = Encoder.galoisElement(s, params.n());
+            if (k != 1 && !keys().hasGalois(k)) {
+                missing.add(s);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException(op + ": no Galois key for the rotation" + (missing.size() > 1
+                    ? "s by " + missing : " by " + missing.get(0)) + " slots; it needs keys for the steps "
+                    + java.util.Arrays.toString(steps));
+        }
+    }
+
     /** Complex conjugation of every slot. */
     public Ciphertext conjugate(Ciphertext a) {
         return automorphisms(a, new long[] {Encoder.conjugationElement(params.n())})[0];

@@ -1,0 +1,356 @@
+package dev.hyphenj.ckks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * y = M x for a plaintext matrix M of s x s (s = 2^logSlots, the ciphertext's slot count) given by its non-zero
+ * generalized diagonals: diagonal d holds M[i][(i + d) mod s] at index i, so that M x = sum_d diag_d * rot(x, d)
+ * (rot to the left, * slot-wise).
+ *
+ * <p><b>Baby-step giant-step.</b> With n1 baby steps every index d is split as d = g + b, b = d mod n1, g a multiple
+ * of n1; then M x = sum_g rot(sum_b rot(diag_(g+b), -g) * rot(x, b), g). The baby rotations rot(x, b) share one
+ * key-switching decomposition ({@link Evaluator#rotateHoisted}); the plaintext diagonals are encoded pre-rotated by
+ * -g; each giant partial sum costs one rotation. A transform with D diagonals spread over a span of about D slots
+ * then costs about 2 sqrt(D) rotations instead of D. n1 is chosen to minimize the number of rotations (the
+ * diagonal indices are read both in [0, s) and centered in (-s/2, s/2], whichever is cheaper, so that a band around
+ * the main diagonal counts as one span); {@link #withBabySteps} overrides it.
+ *
+ * <p><b>Levels and scales.</b> The diagonals are encoded at the ciphertext's level l with the scale Q_l, the product
+ * of the primes that level l adds ({@link Parameters#levelPrimes}), the number the following rescale divides by.
+ * The giant rotations act on the products before the rescale, where their key-switching noise is divided by Q_l.
+ * {@link #apply} returns the rescaled result: one level lower, at the input's scale (exactly, up to the rounding
+ * of one product and one division of doubles). {@link #applyWithoutRescale} returns the sum before the rescale
+ * (scale input * Q_l, level l), for callers that add several transforms before one rescale.
+ *
+ * <p>Keys: {@link #rotationSteps()} lists the steps (baby and giant) the transform needs; generate exactly those.
+ */
+public final class LinearTransform {
+    private final int logSlots;
+    private final int slots;
+    /** Diagonal index in [0, s) to values (defensive copies). */
+    private final TreeMap<Integer, double[]> diagonals;
+    private final int babySteps;
+    private final boolean centered;
+    /** Giant step (normalized to [0, s)) to the diagonals it gathers, each as {baby step, diagonal index}. */
+    private final TreeMap<Integer, List<int[]>> plan;
+    private final int[] babyList;
+
+    private LinearTransform(int logSlots, TreeMap<Integer, double[]> diagonals, int babySteps, boolean centered) {
+        this.logSlots = logSlots;
+        this.slots = 1 << logSlots;
+        this.diagonals = diagonals;
+        this.babySteps = babySteps;
+        this.centered = centered;
+        this.plan = new TreeMap<>();
+        TreeSet<Integer> babies = new TreeSet<>();
+        for (int d : diagonals.keySet()) {
+            int[] split = split(d, babySteps, centered, slots);
+            babies.add(split[0]);
+            plan.computeIfAbsent(split[1], g -> new ArrayList<>()).add(new int[] {split[0], d});
+        }
+        this.babyList = babies.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * A transform over 2^logSlots slots from its non-zero diagonals (index in [0, s) to s values), with the baby-step
+     * count that minimizes the number of rotations.
+     */
+    public static LinearTransform of(Map<Integer, double[]> diagonals, int logSlots) {
+        TreeMap<Integer, double[]> copy = validate(diagonals, logSlots);
+        int slots = 1 << logSlots;
+        int bestN1 = 1;
+        boolean bestCentered = false;
+        long bestCost = Long.MAX_VALUE;
+        for (int n1 = 1; n1 <= slots; n1 *= 2) {
+            for (boolean c : new boolean[] {false, true}) {
+                long cost = cost(copy.keySet(), n1, c, slots);
+                if (cost < bestCost) {
+                    bestCost = cost;
+                    bestN1 = n1;
+                    bestCentered = c;
+                }
+            }
+        }
+        return new LinearTransform(logSlots, copy, bestN1, bestCentered);
+    }
+
+    /**
+     * The same transform with {@code n1} baby steps (1 <= n1 <= s; n1 = s is the plain diagonal method with one
+     * hoisted rotation per diagonal and no giant step). Of the two readings of the indices the cheaper is kept.
+     */
+    public LinearTransform withBabySteps(int n1) {
+        if (n1 < 1 || n1 > slots) {
+            throw new IllegalArgumentException("linear transform: " + n1 + " baby steps is outside 1.." + slots);
+        }
+        boolean c = cost(diagonals.keySet(), n1, true, slots) < cost(diagonals.keySet(), n1, false, slots);
+        return new LinearTransform(logSlots, diagonals, n1, c);
+    }
+
+    public int logSlots() {
+        return logSlots;
+    }
+
+    /** The baby-step count n1. */
+    public int babySteps() {
+        return babySteps;
+    }
+
+    /** The diagonal indices, in [0, s), ascending. */
+    public int[] diagonalIndices() {
+        return diagonals.keySet().stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The non-zero baby rotation steps (hoisted rotations of the input), ascending in [1, s). */
+    public int[] babyRotations() {
+        return Arrays.stream(babyList).filter(b -> b != 0).toArray();
+    }
+
+    /** The non-zero giant rotation steps (one rotation per partial sum), ascending in [1, s). */
+    public int[] giantRotations() {
+        return plan.keySet().stream().mapToInt(Integer::intValue).filter(g -> g != 0).toArray();
+    }
+
+    /** Rotations {@link #apply} performs: baby plus giant. */
+    public int rotationCount() {
+        return babyRotations().length + giantRotations().length;
+    }
+
+    /** Every rotation step (Galois key) {@link #apply} needs, in [1, s), ascending and without duplicates. */
+    public int[] rotationSteps() {
+        TreeSet<Integer> all = new TreeSet<>();
+        Arrays.stream(babyRotations()).forEach(all::add);
+        Arrays.stream(giantRotations()).forEach(all::add);
+        return all.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The rotation steps the plain diagonal method ({@link #applyNaive}) needs: every non-zero diagonal index. */
+    public int[] naiveRotationSteps() {
+        return diagonals.keySet().stream().mapToInt(Integer::intValue).filter(d -> d != 0).toArray();
+    }
+
+    /** M x in plain double math (the reference the encrypted result is compared to). */
+    public double[] applyPlain(double[] x) {
+        if (x.length != slots) {
+            throw new IllegalArgumentException("linear transform over " + slots + " slots applied to " + x.length);
+        }
+        double[] y = new double[slots];
+        for (Map.Entry<Integer, double[]> e : diagonals.entrySet()) {
+            int d = e.getKey();
+            double[] diag = e.getValue();
+            for (int i = 0; i < slots; i++) {
+                y[i] += diag[i] * x[(i + d) % slots];
+            }
+        }
+        return y;
+    }
+
+    /** y = M x by baby-step giant-step, rescaled: level one lower, the input's scale. */
+    public Ciphertext apply(Evaluator evaluator, Ciphertext ct) {
+        try (Ciphertext sum = applyWithoutRescale(evaluator, ct)) {
+            return evaluator.rescale(sum);
+        }
+    }
+
+    /**
+     * y = M x by baby-step giant-step before the rescale: at the input's level, scale input scale * Q_l. The caller
+     * rescales (after adding other terms at the same scale, if it likes).
+     */
+    public Ciphertext applyWithoutRescale(Evaluator evaluator, Ciphertext ct) {
+        check(evaluator, ct);
+        Parameters params = evaluator.parameters();
+        Encoder encoder = new Encoder(params);
+        int level = ct.level();
+        double diagonalScale = levelModulus(params, level);
+        Ciphertext[] rotated = rotations(evaluator, ct, babyList, "baby");
+        Ciphertext acc = null;
+        try {
+            for (Map.Entry<Integer, List<int[]>> giant : plan.entrySet()) {
+                int g = giant.getKey();
+                Ciphertext partial = null;
+                try {
+                    for (int[] term : giant.getValue()) {
+                        int b = term[0];
+                        double[] diag = rotateRight(diagonals.get(term[1]), g);
+                        Ciphertext product;
+                        try (Plaintext pt = encoder.encode(diag, new double[slots], level, diagonalScale, logSlots)) {
+                            product = evaluator.mulPlain(rotated[Arrays.binarySearch(babyList, b)], pt);
+                        }
+                        partial = accumulate(evaluator, partial, product);
+                    }
+                    if (g != 0) {
+                        Ciphertext turned = rotations(evaluator, partial, new int[] {g}, "giant")[0];
+                        partial.close();
+                        partial = turned;
+                    }
+                    if (acc == null) {
+                        acc = partial;
+                        partial = null;
+                    } else {
+                        evaluator.addInPlace(acc, partial);
+                    }
+                } finally {
+                    if (partial != null) {
+                        partial.close();
+                    }
+                }
+            }
+            Ciphertext result = acc;
+            acc = null;
+            return result;
+        } finally {
+            for (Ciphertext c : rotated) {
+                c.close();
+            }
+            if (acc != null) {
+                acc.close();
+            }
+        }
+    }
+
+    /**
+     * y = M x by the plain diagonal method: one hoisted rotation per non-zero diagonal index, a plaintext product
+     * each, one rescale. Needs the keys of {@link #naiveRotationSteps()}; for testing BSGS against it.
+     */
+    public Ciphertext applyNaive(Evaluator evaluator, Ciphertext ct) {
+        check(evaluator, ct);
+        Parameters params = evaluator.parameters();
+        Encoder encoder = new Encoder(params);
+        int level = ct.level();
+        double diagonalScale = levelModulus(params, level);
+        int[] indices = diagonalIndices();
+        Ciphertext[] rotated = rotations(evaluator, ct, indices, "diagonal");
+        Ciphertext acc = null;
+        try {
+            for (int i = 0; i < indices.length; i++) {
+                Ciphertext product;
+                try (Plaintext pt = encoder.encode(diagonals.get(indices[i]), new double[slots], level, diagonalScale,
+                        logSlots)) {
+                    product = evaluator.mulPlain(rotated[i], pt);
+                }
+                acc = accumulate(evaluator, acc, product);
+            }
+            return evaluator.rescale(acc);
+        } finally {
+            for (Ciphertext c : rotated) {
+                c.close();
+            }
+            if (acc != null) {
+                acc.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LinearTransform[" + diagonals.size() + " diagonals over " + slots + " slots, " + babySteps
+                + " baby steps, " + babyRotations().length + " baby + " + giantRotations().length + " giant rotations]";
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    /** The product of the primes level {@code level} adds: what a rescale from that level divides by. */
+    static double levelModulus(Parameters params, int level) {
+        double q = 1;
+        for (long p : params.levelPrimes(level)) {
+            q *= p;
+        }
+        return q;
+    }
+
+    /** acc + term, taking ownership of term (closed if it is not returned). */
+    private static Ciphertext accumulate(Evaluator evaluator, Ciphertext acc, Ciphertext term) {
+        if (acc == null) {
+            return term;
+        }
+        try (term) {
+            evaluator.addInPlace(acc, term);
+        }
+        return acc;
+    }
+
+    private void check(Evaluator evaluator, Ciphertext ct) {
+        Parameters params = evaluator.parameters();
+        if (ct.logSlots() != logSlots) {
+            throw new IllegalArgumentException("linear transform over 2^" + logSlots + " slots applied to a "
+                    + "ciphertext of 2^" + ct.logSlots() + " slots");
+        }
+        if (ct.level() > params.maxLevel() || !ct.c0().basis().equals(params.basisQ(ct.level()))) {
+            throw new IllegalArgumentException("linear transform: the ciphertext is not over Q_" + ct.level()
+                    + " of the evaluator's parameters '" + params.name() + "'");
+        }
+        if (ct.level() < 1) {
+            throw new IllegalArgumentException("linear transform: the ciphertext is at level 0; the transform "
+                    + "consumes one level (one rescale)");
+        }
+    }
+
+    /** Hoisted rotations, after checking that every key is there (so the message names the missing steps). */
+    private Ciphertext[] rotations(Evaluator evaluator, Ciphertext ct, int[] steps, String kind) {
+        evaluator.requireRotationKeys("linear transform (" + this + "; its keys: rotationSteps()), " + kind
+                + " rotations", steps);
+        return evaluator.rotateHoisted(ct, steps);
+    }
+
+    /** v rotated right by g: out[i] = v[(i - g) mod s]. */
+    private double[] rotateRight(double[] v, int g) {
+        if (g == 0) {
+            return v;
+        }
+        double[] out = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            out[i] = v[Math.floorMod(i - g, slots)];
+        }
+        return out;
+    }
+
+    /** {baby, giant} for diagonal d (in [0, s)) with n1 baby steps; giant normalized to [0, s). */
+    private static int[] split(int d, int n1, boolean centered, int slots) {
+        int v = centered && d > slots / 2 ? d - slots : d;
+        int b = Math.floorMod(v, n1);
+        return new int[] {b, Math.floorMod(v - b, slots)};
+    }
+
+    /** Rotations for n1 baby steps: distinct non-zero babies plus distinct non-zero giants. */
+    private static long cost(Iterable<Integer> indices, int n1, boolean centered, int slots) {
+        TreeSet<Integer> babies = new TreeSet<>(), giants = new TreeSet<>();
+        for (int d : indices) {
+            int[] s = split(d, n1, centered, slots);
+            babies.add(s[0]);
+            giants.add(s[1]);
+        }
+        babies.remove(0);
+        giants.remove(0);
+        // rotations first; among equal counts prefer fewer giant (non-hoisted) rotations
+        return 2L * slots * (babies.size() + giants.size()) + giants.size();
+    }
+
+    private static TreeMap<Integer, double[]> validate(Map<Integer, double[]> diagonals, int logSlots) {
+        if (logSlots < 0 || logSlots > 20) {
+            throw new IllegalArgumentException("linear transform: log2 slots " + logSlots + " is out of range");
+        }
+        int slots = 1 << logSlots;
+        if (diagonals == null || diagonals.isEmpty()) {
+            throw new IllegalArgumentException("linear transform: no diagonal given");
+        }
+        TreeMap<Integer, double[]> copy = new TreeMap<>();
+        for (Map.Entry<Integer, double[]> e : diagonals.entrySet()) {
+            Integer d = e.getKey();
+            if (d == null || d < 0 || d >= slots) {
+                throw new IllegalArgumentException("linear transform: diagonal index " + d + " is outside 0.."
+                        + (slots - 1));
+            }
+            double[] v = e.getValue();
+            if (v == null || v.length != slots) {
+                throw new IllegalArgumentException("linear transform: diagonal " + d + " has "
+                        + (v == null ? "no" : String.valueOf(v.length)) + " values for " + slots + " slots");
+            }
+            copy.put(d, v.clone());
+        }
+        return copy;
+    }
+}
