@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         name = "hyphen",
         mixinStandardHelpOptions = true,
         versionProvider = HyphenCli.Version.class,
-        subcommands = {NttDemoCommand.class, BenchCommand.class, ParamsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {NttDemoCommand.class, BenchCommand.class, ParamsCommand.class, SimulateCommand.class,
+                CommandLine.HelpCommand.class},
         description = "HyPHEN-J: encrypted CNN inference with RNS-CKKS on CPUs (a Java reading of HyPHEN).",
         footer = {
             "",

@@ -7,8 +7,11 @@
  *   <li>{@code layout}: frames, the CA and PR(m) layouts with 2D gaps, packing and unpacking;</li>
  *   <li>{@code conv}: convolutions, plain and as CAConv and RAConv;</li>
  *   <li>{@code residual}: the option-A shortcut;</li>
+ *   <li>{@code act}: activations (AppReLU with our Remez composite minimax sign, degree-2) and profile bounds;</li>
+ *   <li>{@code head}: global average pooling and the fully connected layer (baby-step giant-step diagonals);</li>
+ *   <li>{@code ckks}: the evaluator on RNS-CKKS ciphertexts and its plaintext cache;</li>
  *   <li>{@code npy}, {@code data}: NumPy files and the data directory (CIFAR-10 images, weights);</li>
- *   <li>{@code model}: ResNet-20, its weights, plain and on ciphertexts.</li>
+ *   <li>{@code model}: ResNet-20, its weights, plain and on ciphertexts, and its runs on the simulator.</li>
  * </ul>
  * Dependencies run one way: {@code core-ntt -> ckks -> hcnn -> app}; this module must not know about the CLI or HTTP.
  */

@@ -1,5 +1,6 @@
 package dev.hyphenj.hcnn.eval;
 
+import dev.hyphenj.ckks.ChebyshevPolynomial;
 import java.util.List;
 
 /**
@@ -13,9 +14,11 @@ import java.util.List;
  *       and gives each back once with {@link #release}; layers never release the handles passed to them.</li>
  *   <li>Plaintexts are real slot vectors of length {@link #slots()}; the implementation encodes them when they are
  *       used, at the level and scale of the ciphertext they meet (levels and scales are its business).</li>
- *   <li>A multiplication (by a plaintext or a constant) is followed by exactly one {@link #rescale} once the sum it
- *       feeds is complete; operands of {@link #add} and {@link #sub} have had the same number of multiplications
- *       since their last rescale.</li>
+ *   <li>A multiplication (by a plaintext, a constant or a ciphertext) is followed by exactly one {@link #rescale}
+ *       once the sum it feeds is complete; operands of {@link #add} and {@link #sub} have had the same number of
+ *       multiplications since their last rescale.</li>
+ *   <li>{@link #evaluatePolynomial} is the one composite operation: it manages its own levels and rescales and
+ *       returns a rescaled ciphertext.</li>
  * </ul>
  *
  * @param <C> the ciphertext handle
@@ -50,6 +53,24 @@ public interface HeEvaluator<C> {
 
     /** a times the constant c in every slot; needs a {@link #rescale} afterwards. */
     C multiplyConstant(C a, double c);
+
+    /**
+     * a times b, slot-wise (a ciphertext product, with relinearization: one key switch); like {@link #multiplyPlain}
+     * it needs a {@link #rescale} afterwards. The operands should have no pending rescale; an implementation may
+     * bring the higher one down to the other's level first.
+     */
+    C multiply(C a, C b);
+
+    /**
+     * The composite polynomial stages[k-1](...stages[0](a)) slot-wise: stage k is applied to stage k-1's output,
+     * each on its own interval (the first stage's interval may fold an input scaling, such as AppReLU's 1/B, into
+     * its change of variable). {@code a} must have no pending rescale; the implementation consumes the levels and
+     * does the rescales itself and returns a ciphertext with no pending rescale, {@link
+     * dev.hyphenj.ckks.ChebyshevEvaluator#depth(List)} levels below {@code a} (as {@link
+     * dev.hyphenj.ckks.ChebyshevEvaluator#evaluateComposite} does in CKKS). Inputs outside the first stage's
+     * interval give whatever the polynomial gives there (often a wrong answer, not a small error).
+     */
+    C evaluatePolynomial(C a, List<ChebyshevPolynomial> stages);
 
     /** Divides out the scale of the last multiplication, consuming one level. */
     C rescale(C a);

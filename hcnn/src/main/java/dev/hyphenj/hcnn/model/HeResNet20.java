@@ -1,5 +1,8 @@
 package dev.hyphenj.hcnn.model;
 
+import dev.hyphenj.hcnn.act.Activation;
+import dev.hyphenj.hcnn.act.ActivationProfile;
+import dev.hyphenj.hcnn.act.AppRelu;
 import dev.hyphenj.hcnn.conv.CAConv;
 import dev.hyphenj.hcnn.conv.RAConv;
 import dev.hyphenj.hcnn.eval.HeEvaluator;
@@ -7,7 +10,10 @@ import dev.hyphenj.hcnn.layout.Frame;
 import dev.hyphenj.hcnn.layout.TensorLayout;
 import dev.hyphenj.hcnn.residual.OptionAShortcut;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -19,8 +25,15 @@ import java.util.function.UnaryOperator;
  * shortcut works on CA. Strided convolutions keep their outputs in place: stage s runs at gap 2^s in the same
  * frames. Average pooling and the linear layer are not done here yet: the caller reads the features
  * ({@link #outputLayout()}).
+ *
+ * <p>The 19 activation layers are named as in the profiles and {@code resnet20/ranges.json}: {@code relu_stem}, then
+ * {@code layerS.B.relu1} (after conv1) and {@code layerS.B.relu2} (after the residual add) of each block. They run
+ * either as {@link Activation}s through the evaluator (AppReLU from a profile's bounds, see {@link
+ * #appRelu(ActivationProfile)}) or as an arbitrary function of a handle (the simulator's exact ReLU).
  */
 public final class HeResNet20 {
+    /** The name of the stem's activation layer. */
+    public static final String STEM_ACTIVATION = "relu_stem";
     private final TensorLayout input;
     private final RAConv stem;
     private final List<Block> blocks = new ArrayList<>();
@@ -55,6 +68,33 @@ public final class HeResNet20 {
         }
     }
 
+    /** The activation layers in order of evaluation, with the layout of the tensor each one sees. */
+    public Map<String, TensorLayout> activationLayouts() {
+        Map<String, TensorLayout> out = new LinkedHashMap<>();
+        out.put(STEM_ACTIVATION, stem.outputLayout());
+        for (Block b : blocks) {
+            out.put(b.name() + ".relu1", b.conv1().outputLayout());
+            out.put(b.name() + ".relu2", b.conv2().outputLayout());
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * AppReLU for every activation layer with the layer's bound B from the profile; the profile's activation must
+     * be {@code appRelu}.
+     */
+    public Map<String, Activation> appRelu(ActivationProfile profile) {
+        if (!ActivationProfile.APP_RELU.equals(profile.activation())) {
+            throw new IllegalArgumentException(profile.source() + ": activation '" + profile.activation()
+                    + "', expected '" + ActivationProfile.APP_RELU + "'");
+        }
+        Map<String, Activation> out = new LinkedHashMap<>();
+        for (String name : activationLayouts().keySet()) {
+            out.put(name, new AppRelu(profile.bound(name)));
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
     /** The layout the client packs the normalized image in. */
     public TensorLayout inputLayout() {
         return input;
@@ -72,10 +112,33 @@ public final class HeResNet20 {
      * handles stay the caller's; the returned ones are the caller's too.
      */
     public <C> List<C> features(HeEvaluator<C> ev, UnaryOperator<C> relu, List<C> image, Consumer<String> layerDone) {
-        List<C> x = activate(ev, relu, stem.apply(ev, image));
+        return run(ev, (name, k, x) -> relu.apply(x), image, layerDone);
+    }
+
+    /**
+     * Runs the network with {@code activations.get(name)} for each activation layer (all 19 must be there, see
+     * {@link #activationLayouts()}); otherwise as {@link #features(HeEvaluator, UnaryOperator, List, Consumer)}.
+     */
+    public <C> List<C> features(HeEvaluator<C> ev, Map<String, ? extends Activation> activations, List<C> image,
+            Consumer<String> layerDone) {
+        for (String name : activationLayouts().keySet()) {
+            if (activations.get(name) == null) {
+                throw new IllegalArgumentException("no activation given for layer " + name);
+            }
+        }
+        return run(ev, (name, k, x) -> activations.get(name).apply(ev, x, k), image, layerDone);
+    }
+
+    /** The activation of ciphertext k of the tensor entering layer {@code name}, as a new handle. */
+    private interface Act<C> {
+        C apply(String name, int k, C x);
+    }
+
+    private <C> List<C> run(HeEvaluator<C> ev, Act<C> relu, List<C> image, Consumer<String> layerDone) {
+        List<C> x = activate(ev, relu, STEM_ACTIVATION, stem.apply(ev, image));
         layerDone.accept("stem");
         for (Block b : blocks) {
-            List<C> y = activate(ev, relu, b.conv1().apply(ev, x));
+            List<C> y = activate(ev, relu, b.name() + ".relu1", b.conv1().apply(ev, x));
             layerDone.accept(b.name() + ".conv1");
             List<C> z = b.conv2().apply(ev, y);
             y.forEach(ev::release);
@@ -89,18 +152,18 @@ public final class HeResNet20 {
                 shortcut.forEach(ev::release);
             }
             x.forEach(ev::release);
-            x = activate(ev, relu, sum);
+            x = activate(ev, relu, b.name() + ".relu2", sum);
             layerDone.accept(b.name() + ".conv2");
         }
         return x;
     }
 
-    /** relu of each handle, releasing the inputs. */
-    private static <C> List<C> activate(HeEvaluator<C> ev, UnaryOperator<C> relu, List<C> in) {
+    /** The activation of each handle, releasing the inputs. */
+    private static <C> List<C> activate(HeEvaluator<C> ev, Act<C> relu, String name, List<C> in) {
         List<C> out = new ArrayList<>(in.size());
-        for (C c : in) {
-            out.add(relu.apply(c));
-            ev.release(c);
+        for (int k = 0; k < in.size(); k++) {
+            out.add(relu.apply(name, k, in.get(k)));
+            ev.release(in.get(k));
         }
         return out;
     }

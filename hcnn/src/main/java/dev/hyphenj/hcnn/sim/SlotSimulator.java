@@ -1,7 +1,10 @@
 package dev.hyphenj.hcnn.sim;
 
+import dev.hyphenj.ckks.ChebyshevEvaluator;
+import dev.hyphenj.ckks.ChebyshevPolynomial;
 import dev.hyphenj.hcnn.eval.HeEvaluator;
 import dev.hyphenj.hcnn.eval.OpCounts;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
@@ -13,17 +16,29 @@ import java.util.function.DoubleUnaryOperator;
  * rotations are cyclic left shifts, and every operation is counted (see {@link OpCounts}). Rescales change no
  * value but are counted and tracked per ciphertext ({@link SimCiphertext#levelsUsed()}); adding operands with
  * different numbers of pending rescales is rejected, as CKKS would reject their different scales. Handles must not
- * be used after {@link #release}.
+ * be used after {@link #release} (their slot arrays are recycled for later results). One simulator serves one
+ * thread; run images in parallel with one simulator each.
  *
  * <p>Counting rules: a rotation by a multiple of the slot count is a free copy; a hoisted batch counts one
  * decomposition (if any step is non-zero) and one hoisted rotation per non-zero step; every rotation, ordinary or
- * hoisted, is one key switch.
+ * hoisted, is one key switch; a ciphertext product is one relinearization, that is one key switch.
+ *
+ * <p>{@link #evaluatePolynomial} computes the stages in double (Clenshaw) and charges what {@link
+ * ChebyshevEvaluator#evaluateComposite} does in CKKS: {@link ChebyshevEvaluator#depth(List)} levels and, per stage,
+ * {@link ChebyshevEvaluator#multiplications} ciphertext products (of the coefficients it evaluates, that is with the
+ * next stage's change of variable folded in). The other counts of a polynomial are estimates from its coefficients:
+ * one constant multiply and one addition per non-zero coefficient of degree 1 or more, one rescale per ciphertext
+ * product plus one per stage, and one constant multiply and rescale for the first stage's change of variable when
+ * it is not free.
  */
 public final class SlotSimulator implements HeEvaluator<SimCiphertext> {
     private final int slots;
-    private long rotations, hoistedRotations, decompositions, plaintextMultiplies, constantMultiplies, additions,
-            plaintextAdditions, rescales, live, peak;
+    private long rotations, hoistedRotations, decompositions, plaintextMultiplies, constantMultiplies,
+            ciphertextMultiplies, additions, plaintextAdditions, rescales, live, peak;
     private final SortedMap<Integer, Long> steps = new TreeMap<>();
+    /** Slot arrays of released ciphertexts, reused by later results; at most {@link #POOL_LIMIT}. */
+    private final ArrayDeque<double[]> pool = new ArrayDeque<>();
+    private static final int POOL_LIMIT = 64;
 
     /** A simulator of ciphertexts with {@code slots} slots. */
     public SlotSimulator(int slots) {
@@ -58,7 +73,7 @@ public final class SlotSimulator implements HeEvaluator<SimCiphertext> {
         if (a.pendingRescales != 0) {
             throw new IllegalStateException("map: rescale the ciphertext first");
         }
-        double[] out = new double[slots];
+        double[] out = buffer();
         for (int i = 0; i < slots; i++) {
             out[i] = f.applyAsDouble(a.slots[i]);
         }
@@ -111,7 +126,7 @@ public final class SlotSimulator implements HeEvaluator<SimCiphertext> {
         check(a);
         checkLength(plain, "multiplyPlain");
         plaintextMultiplies++;
-        double[] out = new double[slots];
+        double[] out = buffer();
         for (int i = 0; i < slots; i++) {
             out[i] = a.slots[i] * plain[i];
         }
@@ -123,7 +138,7 @@ public final class SlotSimulator implements HeEvaluator<SimCiphertext> {
         check(a);
         checkLength(plain, "addPlain");
         plaintextAdditions++;
-        double[] out = new double[slots];
+        double[] out = buffer();
         for (int i = 0; i < slots; i++) {
             out[i] = a.slots[i] + plain[i];
         }
@@ -134,11 +149,72 @@ public final class SlotSimulator implements HeEvaluator<SimCiphertext> {
     public SimCiphertext multiplyConstant(SimCiphertext a, double c) {
         check(a);
         constantMultiplies++;
-        double[] out = new double[slots];
+        double[] out = buffer();
         for (int i = 0; i < slots; i++) {
             out[i] = a.slots[i] * c;
         }
         return create(out, a.levelsUsed, a.pendingRescales + 1);
+    }
+
+    @Override
+    public SimCiphertext multiply(SimCiphertext a, SimCiphertext b) {
+        check(a);
+        check(b);
+        ciphertextMultiplies++;
+        double[] out = buffer();
+        for (int i = 0; i < slots; i++) {
+            out[i] = a.slots[i] * b.slots[i];
+        }
+        return create(out, Math.max(a.levelsUsed, b.levelsUsed), a.pendingRescales + b.pendingRescales + 1);
+    }
+
+    @Override
+    public SimCiphertext evaluatePolynomial(SimCiphertext a, List<ChebyshevPolynomial> stages) {
+        check(a);
+        if (stages == null || stages.isEmpty()) {
+            throw new IllegalArgumentException("evaluatePolynomial: no stage given");
+        }
+        if (a.pendingRescales != 0) {
+            throw new IllegalStateException("evaluatePolynomial: rescale the ciphertext first");
+        }
+        double[] out = buffer();
+        System.arraycopy(a.slots, 0, out, 0, slots);
+        for (ChebyshevPolynomial p : stages) {
+            for (int i = 0; i < slots; i++) {
+                out[i] = p.evaluate(out[i]);
+            }
+        }
+        countPolynomial(stages);
+        return create(out, a.levelsUsed + ChebyshevEvaluator.depth(stages), 0);
+    }
+
+    /** Charges a composite polynomial as described in the class comment. */
+    private void countPolynomial(List<ChebyshevPolynomial> stages) {
+        ChebyshevPolynomial first = stages.getFirst();
+        if (!first.freeChangeOfVariable()) {
+            constantMultiplies++;
+            rescales++;
+        }
+        if (first.beta() != 0) {
+            plaintextAdditions++;
+        }
+        for (int k = 0; k < stages.size(); k++) {
+            double[] c = stages.get(k).coefficients();
+            if (k + 1 < stages.size()) { // the next stage's change of variable, folded in as evaluateComposite does
+                ChebyshevPolynomial next = stages.get(k + 1);
+                c = ChebyshevPolynomial.onUnitInterval(c).affineOutput(next.alpha(), next.beta()).coefficients();
+            }
+            ChebyshevPolynomial unit = ChebyshevPolynomial.onUnitInterval(c);
+            int products = unit.degree() == 0 ? 0 : ChebyshevEvaluator.multiplications(unit, 0);
+            int terms = 0;
+            for (int j = 1; j < c.length; j++) {
+                terms += c[j] != 0 ? 1 : 0;
+            }
+            ciphertextMultiplies += products;
+            constantMultiplies += terms;
+            additions += terms;
+            rescales += products + 1;
+        }
     }
 
     @Override
@@ -148,7 +224,9 @@ public final class SlotSimulator implements HeEvaluator<SimCiphertext> {
             throw new IllegalStateException("rescale: no multiplication to rescale");
         }
         rescales++;
-        return create(a.slots.clone(), a.levelsUsed + 1, a.pendingRescales - 1);
+        double[] out = buffer();
+        System.arraycopy(a.slots, 0, out, 0, slots);
+        return create(out, a.levelsUsed + 1, a.pendingRescales - 1);
     }
 
     @Override
@@ -156,12 +234,16 @@ public final class SlotSimulator implements HeEvaluator<SimCiphertext> {
         check(a);
         a.released = true;
         live--;
+        if (pool.size() < POOL_LIMIT) {
+            pool.push(a.slots);
+        }
     }
 
     /** The counts so far (a snapshot). */
     public OpCounts counts() {
-        return new OpCounts(rotations, hoistedRotations, decompositions, rotations + hoistedRotations,
-                plaintextMultiplies, constantMultiplies, additions, plaintextAdditions, rescales, live, peak, steps);
+        return new OpCounts(rotations, hoistedRotations, decompositions,
+                rotations + hoistedRotations + ciphertextMultiplies, plaintextMultiplies, constantMultiplies,
+                ciphertextMultiplies, ciphertextMultiplies, additions, plaintextAdditions, rescales, live, peak, steps);
     }
 
     private SimCiphertext combine(SimCiphertext a, SimCiphertext b, int sign, String op) {
@@ -172,7 +254,7 @@ public final class SlotSimulator implements HeEvaluator<SimCiphertext> {
                     + b.pendingRescales + " multiplications since the last rescale)");
         }
         additions++;
-        double[] out = new double[slots];
+        double[] out = buffer();
         for (int i = 0; i < slots; i++) {
             out[i] = a.slots[i] + sign * b.slots[i];
         }
@@ -180,7 +262,7 @@ public final class SlotSimulator implements HeEvaluator<SimCiphertext> {
     }
 
     private double[] rotated(double[] v, int s) {
-        double[] out = new double[slots];
+        double[] out = buffer();
         System.arraycopy(v, s, out, 0, slots - s);
         System.arraycopy(v, 0, out, slots - s, s);
         return out;
@@ -189,6 +271,16 @@ public final class SlotSimulator implements HeEvaluator<SimCiphertext> {
     /** Counts a key for step s in [1, slots), named by its representative in (-slots/2, slots/2]. */
     private void countStep(int s) {
         steps.merge(s > slots / 2 ? s - slots : s, 1L, Long::sum);
+    }
+
+    /**
+     * A slot array for a result, recycled from released ciphertexts when there is one (its old values are
+     * overwritten by every caller): the simulator's arithmetic is bound by memory traffic, and recycling saves the
+     * zeroing of fresh arrays and most of the garbage collection.
+     */
+    private double[] buffer() {
+        double[] b = pool.poll();
+        return b != null ? b : new double[slots];
     }
 
     private SimCiphertext create(double[] values, int levelsUsed, int pending) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hyphenj.hcnn.TestTensors;
+import dev.hyphenj.hcnn.act.Activation;
+import dev.hyphenj.hcnn.act.ActivationProfile;
 import dev.hyphenj.hcnn.data.Cifar10;
 import dev.hyphenj.hcnn.eval.OpCounts;
 import dev.hyphenj.hcnn.layout.Frame;
@@ -14,6 +16,8 @@ import dev.hyphenj.hcnn.sim.SlotSimulator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +54,41 @@ class HeResNet20Test {
             assertEquals(image.size() + features.size(), sim.counts().liveCiphertexts(), "leaked ciphertexts");
             assertEquals(19, features.getFirst().levelsUsed(), "one level per convolution");
         }
+    }
+
+    @Test
+    void appReluNetworkAgreesWithThePlainModel() throws IOException {
+        Path data = TestData.directory();
+        ResNet20Weights weights = ResNet20Weights.load(data);
+        Cifar10 images = Cifar10.load(data);
+        int[] m = {16, 32, 32};
+        Map<String, Activation> relu = new HeResNet20(weights, FRAME, m)
+                .appRelu(ActivationProfile.load("resnet20-cifar10"));
+        assertEquals(19, relu.size());
+        SimulatedResNet20 sim = new SimulatedResNet20(weights, FRAME, m, relu);
+        assertEquals("appRelu", sim.activationKind());
+        long start = System.nanoTime();
+        List<SimulatedResNet20.Run> runs = IntStream.range(0, 10).parallel()
+                .mapToObj(i -> sim.run(images.pixels(i))).toList();
+        double worst = 0;
+        for (int i = 0; i < 10; i++) {
+            SimulatedResNet20.Run r = runs.get(i);
+            assertEquals(r.plaintextTop1(), r.top1(), "image " + i + " top-1");
+            assertEquals(images.label(i), r.top1(), "image " + i + " label");
+            worst = Math.max(worst, r.maxLogitError());
+            assertEquals(19 + 19 * 15 + 1, r.levelsUsed(), "1 level per conv, 15 per AppReLU, 1 for the head");
+            assertEquals(20, r.layers().size());
+            assertEquals(SimulatedResNet20.HEAD, r.layers().getLast().name());
+            assertEquals(runs.getFirst().total().keySwitches(), r.total().keySwitches(), "counts do not depend on data");
+        }
+        SimulatedResNet20.Layer stem = runs.getFirst().layers().getFirst();
+        assertEquals("stem", stem.name());
+        assertEquals(27, stem.activation().ciphertextMultiplies(), "AppReLU on one ciphertext: 26 + 1 products");
+        assertEquals(0, stem.activation().allRotations());
+        assertEquals(0, stem.layer().ciphertextMultiplies());
+        System.out.printf("AppReLU network, images 0..9: all top-1 agree, largest logit error %.3g, %.2f s%n",
+                worst, (System.nanoTime() - start) / 1e9);
+        assertTrue(worst < 0.05, "largest logit error " + worst);
     }
 
     /** Prints the operations of each layer as it completes, and the totals after the last. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.hyphenj.ckks.ChebyshevEvaluator;
+import dev.hyphenj.ckks.ChebyshevPolynomial;
 import dev.hyphenj.hcnn.eval.OpCounts;
 import java.util.List;
 import java.util.Map;
@@ -95,5 +97,52 @@ class SlotSimulatorTest {
         assertEquals(0, out[3]);
         assertEquals(5, out[5]);
         assertEquals(0, sim.counts().keySwitches());
+    }
+
+    @Test
+    void ciphertextProductsAreRelinearizedKeySwitches() {
+        SlotSimulator sim = new SlotSimulator(S);
+        SimCiphertext a = sim.encrypt(iota()), b = sim.encrypt(iota());
+        SimCiphertext p = sim.multiply(a, b);
+        assertEquals(1, p.pendingRescales());
+        SimCiphertext r = sim.rescale(p);
+        SimCiphertext q = sim.multiply(r, a);
+        assertEquals(1, q.levelsUsed());
+        assertEquals(1, q.pendingRescales());
+        double[] v = sim.decrypt(q);
+        for (int i = 0; i < S; i++) {
+            assertEquals((double) i * i * i, v[i]);
+        }
+        OpCounts c = sim.counts();
+        assertEquals(2, c.ciphertextMultiplies());
+        assertEquals(2, c.relinearizations());
+        assertEquals(2, c.keySwitches());
+        assertEquals(0, c.allRotations());
+    }
+
+    @Test
+    void polynomialsAreEvaluatedAndCharged() {
+        SlotSimulator sim = new SlotSimulator(S);
+        double[] x = new double[S];
+        for (int i = 0; i < S; i++) {
+            x[i] = -3 + 6.0 * i / (S - 1);
+        }
+        // x^3 - x on [-3, 3] (one level for the change of variable) then 2y on [-30, 30]
+        ChebyshevPolynomial first = new ChebyshevPolynomial(-3, 3, 0, 27.0 * 3 / 4 - 3, 0, 27.0 / 4);
+        ChebyshevPolynomial second = new ChebyshevPolynomial(-30, 30, 0, 60);
+        SimCiphertext y = sim.evaluatePolynomial(sim.encrypt(x), List.of(first, second));
+        double[] v = sim.decrypt(y);
+        for (int i = 0; i < S; i++) {
+            assertEquals(2 * (x[i] * x[i] * x[i] - x[i]), v[i], 1e-12);
+        }
+        assertEquals(ChebyshevEvaluator.depth(List.of(first, second)), y.levelsUsed());
+        assertEquals(1 + 2 + 1, y.levelsUsed(), "change of variable, degree 3, degree 1");
+        assertEquals(0, y.pendingRescales());
+        OpCounts c = sim.counts();
+        assertEquals(ChebyshevEvaluator.multiplications(first, 0), c.ciphertextMultiplies());
+        assertEquals(c.ciphertextMultiplies(), c.keySwitches());
+        SimCiphertext pending = sim.multiplyConstant(y, 2);
+        assertThrows(IllegalStateException.class, () -> sim.evaluatePolynomial(pending, List.of(first)));
+        assertThrows(IllegalArgumentException.class, () -> sim.evaluatePolynomial(y, List.of()));
     }
 }
