@@ -11,7 +11,10 @@
  *   <li>{@code head}: global average pooling and the fully connected layer (baby-step giant-step diagonals);</li>
  *   <li>{@code ckks}: the evaluator on RNS-CKKS ciphertexts and its plaintext cache;</li>
  *   <li>{@code npy}, {@code data}: NumPy files and the data directory (CIFAR-10 images, weights);</li>
- *   <li>{@code model}: ResNet-20, its weights, plain and on ciphertexts, and its runs on the simulator.</li>
+ *   <li>{@code model}: ResNet-20, its weights, plain and on ciphertexts, and its runs on the simulator;</li>
+ *   <li>{@code baseline}: MPConv (Lee et al. ICML 2022) as FHE-MP-CNN runs it, for comparison;</li>
+ *   <li>{@code plan}: the planner (m, gap refills, levels, bootstraps, keys by a cost model), its cost meter and the
+ *       plan it runs.</li>
  * </ul>
  * Dependencies run one way: {@code core-ntt -> ckks -> hcnn -> app}; this module must not know about the CLI or HTTP.
  */

@@ -14,7 +14,12 @@ public final class CAConv extends HeConvolution {
 
     /** CAConv of {@code conv} on input in {@code in} (CA), with output PR(m). */
     public CAConv(Convolution conv, TensorLayout in, int m) {
-        super(conv, in, outputLayout(conv, in, m));
+        this(conv, in, m, 1);
+    }
+
+    /** As {@link #CAConv(Convolution, TensorLayout, int)}, with the block rotations in baby steps of n1 blocks. */
+    public CAConv(Convolution conv, TensorLayout in, int m, int babySteps) {
+        super(conv, in, outputLayout(conv, in, m), m, babySteps);
         if (!in.isChannelAligned()) {
             throw new IllegalArgumentException("CAConv needs a channel-aligned input, got " + in);
         }

@@ -21,14 +21,20 @@ import java.util.List;
  * <p>Rotations per call: one hoisted batch of k*k - 1 tap rotations per input ciphertext, m - 1 block rotations per
  * output ciphertext, plus what the subclass gathers with. Plaintext multiplies: m * k*k per input and output
  * ciphertext pair.
+ *
+ * <p>Block rotations in baby and giant steps ({@link #babySteps()} = n1 > 1): with d = g + b (g a multiple of n1,
+ * 0 <= b < n1), the diagonals of a giant group are rotated by b blocks, summed, and the group's sum rotated by g
+ * blocks. The count stays m - 1 (n1 - 1 per group and one per group but the first), while the rotation keys drop from
+ * the m - 1 steps 1 .. m-1 blocks to (n1 - 1) + (m/n1 - 1): the planner uses this to keep the key set small.
  */
 public abstract sealed class HeConvolution permits CAConv, RAConv {
     private final Convolution conv;
     private final TensorLayout in;
     private final TensorLayout out;
     private final Taps taps;
+    private final int babySteps;
 
-    HeConvolution(Convolution conv, TensorLayout in, TensorLayout out) {
+    HeConvolution(Convolution conv, TensorLayout in, TensorLayout out, int m, int babySteps) {
         if (in.channels() != conv.inChannels()) {
             throw new IllegalArgumentException("a convolution of " + conv.inChannels() + " input channels given "
                     + in);
@@ -37,6 +43,11 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
         this.in = in;
         this.out = out;
         this.taps = new Taps(conv, in, out);
+        if (babySteps < 1 || m % Math.min(babySteps, m) != 0) {
+            throw new IllegalArgumentException("baby steps must be positive and divide m = " + m + ", got "
+                    + babySteps);
+        }
+        this.babySteps = Math.min(babySteps, m);
     }
 
     /** The output layout for an input layout, the convolution and the output's m. */
@@ -55,6 +66,11 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
 
     public TensorLayout outputLayout() {
         return out;
+    }
+
+    /** Baby steps n1 of the block rotations (1: every diagonal rotated by its own step). */
+    public int babySteps() {
+        return babySteps;
     }
 
     /** The block diagonals summed per output ciphertext (m of the PR side). */
@@ -88,14 +104,19 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
         List<C> result = new ArrayList<>(out.ciphertexts());
         for (int k = 0; k < out.ciphertexts(); k++) {
             C sum = null;
-            for (int d = 0; d < diagonals(); d++) {
-                C y = null;
-                for (int j = 0; j < input.size(); j++) {
-                    for (int t = 0; t < taps.count(); t++) {
-                        y = accumulate(ev, y, ev.multiplyPlain(rotated.get(j).get(t), plaintext(k, d, j, t)));
+            for (int g = 0; g < diagonals(); g += babySteps) {
+                C group = null;
+                for (int b = 0; b < babySteps; b++) {
+                    C y = null;
+                    for (int j = 0; j < input.size(); j++) {
+                        for (int t = 0; t < taps.count(); t++) {
+                            y = accumulate(ev, y, ev.multiplyPlain(rotated.get(j).get(t),
+                                    plaintext(k, g + b, j, t)));
+                        }
                     }
+                    group = accumulate(ev, group, rotate(ev, y, b * p));
                 }
-                sum = accumulate(ev, sum, rotate(ev, y, d * p));
+                sum = accumulate(ev, sum, rotate(ev, group, g * p));
             }
             C gathered = gather(ev, sum);
             C rescaled = ev.rescale(gathered);

@@ -12,7 +12,12 @@ import dev.hyphenj.hcnn.layout.TensorLayout;
 public final class RAConv extends HeConvolution {
     /** RAConv of {@code conv} on input in {@code in} (PR(m), m taken from it), with a channel-aligned output. */
     public RAConv(Convolution conv, TensorLayout in) {
-        super(conv, in, outputLayout(conv, in, in.frame().blocks()));
+        this(conv, in, 1);
+    }
+
+    /** As {@link #RAConv(Convolution, TensorLayout)}, with the block rotations in baby steps of n1 blocks. */
+    public RAConv(Convolution conv, TensorLayout in, int babySteps) {
+        super(conv, in, outputLayout(conv, in, in.frame().blocks()), in.m(), babySteps);
     }
 
     @Override

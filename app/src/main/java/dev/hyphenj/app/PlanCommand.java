@@ -1,0 +1,153 @@
+package dev.hyphenj.app;
+
+import dev.hyphenj.ckks.Parameters;
+import dev.hyphenj.ckks.io.Json;
+import dev.hyphenj.ckks.io.Profiles;
+import dev.hyphenj.hcnn.plan.CostModel;
+import dev.hyphenj.hcnn.plan.NetworkPlan;
+import dev.hyphenj.hcnn.plan.PlanReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hyphen plan --profile resnet20-cifar10 [--json FILE]}: the execution plan of the profile's network (layouts
+ * and m per layer, gap refills, levels, bootstrap places, rotation keys, key and plaintext bytes, predicted op counts
+ * and time) next to the MPConv baseline's, as a table; {@code --json} writes the plan document (per-layer rows, a
+ * {@code total} object and the same under {@code baseline}). Both networks run on the slot simulator to count their
+ * operations (a few seconds). Insecure profiles are refused as by every command.
+ */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = "Plan the profile's network (CAConv/RAConv, m, gap refills, levels, bootstraps, keys) and compare"
+                + " it with the MPConv baseline.")
+final class PlanCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--profile", required = true, paramLabel = "NAME|FILE",
+            description = "a model profile name (looked up in profiles/) or a path to a profile file")
+    String profile;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the plan as JSON to FILE")
+    Path json;
+
+    @Option(names = "--costs", paramLabel = "NAME|FILE", defaultValue = "costs-cpu",
+            description = "the operation times of the cost model (default: ${DEFAULT-VALUE})")
+    String costs;
+
+    @Option(names = "--max-keys", paramLabel = "N", defaultValue = "64",
+            description = "the most rotation keys the network's layers may use (default: ${DEFAULT-VALUE})")
+    int maxKeys;
+
+    @Override
+    public Integer call() throws IOException {
+        Parameters params = ParamsCommand.secureParameters(profile);
+        Map<String, Object> doc = Profiles.read(profile);
+        if (!(doc.get("network") instanceof Map<?, ?> network)) {
+            throw new IllegalArgumentException("profile '" + profile + "' describes no network (no \"network\")");
+        }
+        if (!"resnet20".equals(network.get("model"))) {
+            throw new IllegalArgumentException("the planner knows ResNet-20 only, the profile's model is "
+                    + network.get("model"));
+        }
+        if (!"appRelu".equals(network.get("activation"))) {
+            throw new IllegalArgumentException("the planner's cost model knows AppReLU only, the profile's activation"
+                    + " is " + network.get("activation"));
+        }
+        int top = range(network.get("networkLevels"), "networkLevels")[1];
+        int transformLevels = 3;
+        if (network.get("bootstrapLevels") instanceof Map<?, ?> boot && boot.get("coeffsToSlots") != null) {
+            int[] cts = range(boot.get("coeffsToSlots"), "bootstrapLevels.coeffsToSlots");
+            transformLevels = cts[1] - cts[0] + 1;
+        }
+        CostModel model = CostModel.fromJson(Profiles.read(costs));
+        PlanReport report = new PlanReport(profile, params, model, top, transformLevels, maxKeys);
+        print(spec.commandLine().getOut(), report, params);
+        if (json != null) {
+            Files.writeString(json, Json.write(report.toJson()), StandardCharsets.UTF_8);
+            spec.commandLine().getOut().println("wrote " + json);
+        }
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    private static int[] range(Object v, String name) {
+        if (v instanceof List<?> l && l.size() == 2 && l.get(0) instanceof Number a && l.get(1) instanceof Number b) {
+            return new int[] {a.intValue(), b.intValue()};
+        }
+        throw new IllegalArgumentException("profile: \"" + name + "\" must be [first, last], got " + v);
+    }
+
+    static void print(PrintWriter out, PlanReport r, Parameters params) {
+        NetworkPlan p = r.plan();
+        out.printf("ResNet-20 plan for %s (N = 2^%d, %d slots, 32 x 32 frames): image in PR(%d) at level %d;"
+                + " MPConv input at level %d%n", params.name(), params.logN(), params.slots(), p.stemM(),
+                p.inputLevel(), r.baseline().inputLevel());
+        out.println();
+        String head = "%-15s | %-34s %5s %5s %5s %4s %4s %8s | %5s %5s %4s %4s %8s%n";
+        out.printf("%-15s | %-70s | %s%n", "", "ours (HyPHEN: CAConv/RAConv, PR(m), gap refills)", "MPConv baseline");
+        out.printf(head, "layer", "algorithm", "rot", "hoist", "pmul", "boot", "keys", "ms", "rot", "pmul", "boot",
+                "keys", "ms");
+        String row = "%-15s | %-34s %5d %5d %5d %4d %4d %8.0f | %5d %5d %4d %4d %8.0f%n";
+        List<PlanReport.Row> a = r.ours().rows(), b = r.baseline().rows();
+        for (int i = 0; i < a.size(); i++) {
+            PlanReport.Row x = a.get(i), y = b.get(i);
+            out.printf(row, x.name(), x.algorithm(), x.rotations(), x.hoistedRotations(), x.plaintextMultiplies(),
+                    x.bootstraps(), x.distinctRotationKeys(), x.predictedMs(), y.rotations(), y.plaintextMultiplies(),
+                    y.bootstraps(), y.distinctRotationKeys(), y.predictedMs());
+        }
+        PlanReport.Row x = r.ours().total(), y = r.baseline().total();
+        out.printf(row, "total", "", x.rotations(), x.hoistedRotations(), x.plaintextMultiplies(), x.bootstraps(),
+                x.distinctRotationKeys(), x.predictedMs(), y.rotations(), y.plaintextMultiplies(), y.bootstraps(),
+                y.distinctRotationKeys(), y.predictedMs());
+        out.println();
+        out.printf("%-40s %24s %24s%n", "", "ours", "MPConv");
+        line(out, "rotations (ordinary + hoisted)", x.rotations(), y.rotations());
+        line(out, "  of which hoisted", x.hoistedRotations(), y.hoistedRotations());
+        line(out, "key switches (with relinearizations)", x.keySwitches(), y.keySwitches());
+        line(out, "plaintext multiplies", x.plaintextMultiplies(), y.plaintextMultiplies());
+        line(out, "bootstraps", x.bootstraps(), y.bootstraps());
+        out.printf("%-40s %24s %24s%n", "  by sparse slot count", x.bootstrapSlots(), y.bootstrapSlots());
+        line(out, "activations (ciphertexts)", x.ciphertexts(), y.ciphertexts());
+        line(out, "distinct rotation keys (CNN layers)", x.distinctRotationKeys(), y.distinctRotationKeys());
+        line(out, "bootstrap rotation keys (estimate)", r.ours().bootstrapRotationKeys(),
+                r.baseline().bootstrapRotationKeys());
+        out.printf("%-40s %24s %24s%n", "CNN key bytes (cut, plain / seeded)",
+                mib(r.ours().rotationKeyBytes()) + " / " + mib(r.ours().rotationKeyBytes() / 2),
+                mib(r.baseline().rotationKeyBytes()) + " / " + mib(r.baseline().rotationKeyBytes() / 2));
+        out.printf("%-40s %24s %24s%n", "bootstrap key bytes (plain / seeded)",
+                mib(r.ours().bootstrapKeyBytes()) + " / " + mib(r.ours().bootstrapKeyBytes() / 2),
+                mib(r.baseline().bootstrapKeyBytes()) + " / " + mib(r.baseline().bootstrapKeyBytes() / 2));
+        out.printf("%-40s %24s %24s%n", "plaintext bytes (all, if precomputed)", mib(x.plaintextBytes()),
+                mib(y.plaintextBytes()));
+        out.printf("%-40s %24.1f %24.1f%n", "predicted seconds (1 thread)", x.predictedMs() / 1000,
+                y.predictedMs() / 1000);
+        out.printf("%-40s %24.1f %24.1f%n", "  without bootstraps and activations", r.ours().linearMs() / 1000,
+                r.baseline().linearMs() / 1000);
+        out.printf("%-40s %24.1e %24.1e%n", "logit check (simulator, max error)", r.ours().maxLogitError(),
+                r.baseline().maxLogitError());
+        out.println();
+        out.printf("MPConv / ours: rotations %.2fx, key switches %.2fx, predicted time %.2fx (linear layers %.2fx),"
+                + " rotation keys %d vs %d%n", (double) y.rotations() / x.rotations(),
+                (double) y.keySwitches() / x.keySwitches(), y.predictedMs() / x.predictedMs(),
+                r.baseline().linearMs() / r.ours().linearMs(), x.distinctRotationKeys(), y.distinctRotationKeys());
+        out.println("A PR(m) ciphertext is periodic with period m*P, so it bootstraps as a sparse message of m*P slots.");
+    }
+
+    private static void line(PrintWriter out, String label, long a, long b) {
+        out.printf("%-40s %24d %24d%n", label, a, b);
+    }
+
+    private static String mib(long bytes) {
+        return String.format("%.1f MiB", bytes / (1024.0 * 1024.0));
+    }
+}

@@ -1,0 +1,21 @@
+package dev.hyphenj.hcnn.eval;
+
+/**
+ * What a network runner asks of its caller besides the linear operations of {@link HeEvaluator}: the activation,
+ * bootstrapping, and a report after each layer. Both return a new handle and leave the argument to the caller.
+ *
+ * @param <C> the ciphertext handle
+ */
+public interface NetworkHooks<C> {
+    /** The activation of every slot (ReLU, approximated in CKKS), as a new handle. */
+    C activate(C x);
+
+    /**
+     * A bootstrapped copy of x, at the top network level. {@code slots} is the sparse slot count the bootstrap may
+     * use: x is periodic with that period.
+     */
+    C bootstrap(C x, int slots);
+
+    /** Called after each layer (with its activation) completes. */
+    default void layerDone(String name) {}
+}

@@ -1,0 +1,403 @@
+package dev.hyphenj.hcnn.plan;
+
+import dev.hyphenj.ckks.Parameters;
+import dev.hyphenj.hcnn.head.ClassifierHead;
+import dev.hyphenj.hcnn.layout.Frame;
+import dev.hyphenj.hcnn.layout.TensorLayout;
+import dev.hyphenj.hcnn.model.ResNet20Weights;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Chooses a {@link NetworkPlan} for ResNet-20 (CIFAR-10, 32 x 32 frames): levels and bootstrap places first, then per
+ * block the m of the PR(m) layout between CAConv and RAConv and where to refill gaps, by dynamic programming over
+ * the blocks with the predicted time of {@link CostModel} as the objective, then the baby steps of the block
+ * rotations that make the rotation-key set smallest (they do not change the rotation count).
+ *
+ * <p>The trade-off (HyPHEN's core idea): a small m means few block rotations per ciphertext but many PR(m)
+ * ciphertexts, each of which needs its own bootstrap and activation; refilling gaps (stride-2 stages leave g^2 - 1 of
+ * every g^2 slots free) packs several ciphertexts into one before the bootstrap for one rotation each, and the next
+ * convolution unpacks them with one hoisted batch.
+ *
+ * <p>Levels (profile chain: {@code networkLevels} 1..16): a convolution takes one level, the option-A shortcut one,
+ * an activation {@link CostModel#activationLevels()} (14 for AppReLU), the head one. A bootstrap is placed just before
+ * an activation when the ciphertext would otherwise lack the levels the activation and the next linear layers need:
+ * then the convolutions run at the bottom of the chain (levels 2 -> 1), where rotations are cheapest and rotation keys
+ * smallest. The image is encrypted at the lowest level that needs no bootstrap before the stem's activation.
+ *
+ * <p>The counting formulas below are those of the layers (CAConv, RAConv, {@link GapRefill}, the option-A shortcut,
+ * {@link PlannedResNet20}'s head); {@code PlannerTest} checks them against a run of the chosen plan.
+ */
+public final class ResNet20Planner {
+    /** Kernel taps of the 3 x 3 convolutions. */
+    private static final int TAPS = 9;
+    private static final int[] GAPS = {1, 2, 4};
+    private static final int[] SIDES = {32, 16, 8};
+
+    private final Parameters params;
+    private final CostModel model;
+    private final int topLevel;
+    private final int maxKeys;
+    private final int slots;
+    private final int width = 32;
+    private final int blockSize = 32 * 32;
+    private final int blocksPerCt;
+    private final int classes;
+
+    /**
+     * A planner for the chain of {@code params} (N/2 slots cut into 32 x 32 frames), bootstraps returning to
+     * {@code topLevel}, at most {@code maxKeys} rotation keys for the network's layers.
+     */
+    public ResNet20Planner(Parameters params, CostModel model, int topLevel, int maxKeys) {
+        this.params = params;
+        this.model = model;
+        this.topLevel = topLevel;
+        this.maxKeys = maxKeys;
+        this.slots = params.slots();
+        if (slots % blockSize != 0) {
+            throw new IllegalArgumentException(slots + " slots do not hold 32 x 32 frames");
+        }
+        this.blocksPerCt = slots / blockSize;
+        this.classes = ResNet20Weights.CLASSES;
+    }
+
+    /** The levels of the plan: input level, bootstrap places, and the level each convolution starts at. */
+    public record Levels(int inputLevel, List<Boolean> bootstrapBefore, int[] conv1Level, int[] conv2Level,
+            int headLevel) {}
+
+    /** One block's choice and its predicted counts (for the DP and the tests). */
+    public record BlockCost(NetworkPlan.BlockPlan choice, double ms, long rotations, long hoisted, long pmul,
+            long bootstraps, long activations) {}
+
+    /** Levels and bootstraps: conv 1 level, shortcut 1, activation per the model, head 2. */
+    public Levels levels() {
+        int act = model.activationLevels();
+        int stemLevel = act + 1 + 1;
+        List<Boolean> boot = new ArrayList<>();
+        int[] c1 = new int[9], c2 = new int[9];
+        int l = stemLevel - 1;
+        l = activation(l, 1, boot);
+        for (int i = 0; i < 9; i++) {
+            int x = l;
+            c1[i] = x;
+            l = activation(x - 1, 1, boot);
+            c2[i] = l;
+            boolean downsample = i % 3 == 0 && i > 0;
+            l = Math.min(l - 1, downsample ? x - 1 : x);
+            l = activation(l, 1, boot);
+        }
+        return new Levels(stemLevel, boot, c1, c2, l);
+    }
+
+    /** Applies an activation at level l needing {@code after} levels after it; records whether to bootstrap. */
+    private int activation(int l, int after, List<Boolean> boot) {
+        int act = model.activationLevels();
+        boolean b = l - act < after;
+        if (b && topLevel - act < after) {
+            throw new IllegalStateException("the chain's " + topLevel + " network levels cannot hold an activation ("
+                    + act + ") and the " + after + " levels after it");
+        }
+        boot.add(b);
+        return (b ? topLevel : l) - act;
+    }
+
+    /** The plan: levels, the stem's m, m and refills per block (DP on predicted time), then baby steps for keys. */
+    public NetworkPlan plan() {
+        Levels lv = levels();
+        // stem: RAConv from PR(m0), 3 channels
+        int bestStem = 4;
+        double bestStemMs = Double.MAX_VALUE;
+        for (int m0 = 4; m0 <= blocksPerCt; m0 *= 2) {
+            double ms = model.hoistedBatch(params, lv.inputLevel(), TAPS - 1)
+                    + model.rotation(params, lv.inputLevel()) * (m0 - 1)
+                    + model.plaintextMultiply(params, lv.inputLevel()) * m0 * TAPS;
+            if (ms < bestStemMs) {
+                bestStemMs = ms;
+                bestStem = m0;
+            }
+        }
+        // DP over the blocks; state: whether the block input is refilled
+        double[] best = {0, Double.MAX_VALUE};
+        List<List<NetworkPlan.BlockPlan>> paths = new ArrayList<>(List.of(new ArrayList<>(), new ArrayList<>()));
+        for (int i = 0; i < 9; i++) {
+            double[] next = {Double.MAX_VALUE, Double.MAX_VALUE};
+            List<List<NetworkPlan.BlockPlan>> nextPaths = new ArrayList<>(List.of(new ArrayList<>(),
+                    new ArrayList<>()));
+            for (int state = 0; state < 2; state++) {
+                if (best[state] == Double.MAX_VALUE) {
+                    continue;
+                }
+                for (NetworkPlan.BlockPlan choice : options(i)) {
+                    if (state == 1 && !geometry(i).downsample && !choice.refillOut()) {
+                        continue; // an identity shortcut of a refilled input needs a refilled output
+                    }
+                    BlockCost c = blockCost(i, state == 1, choice, lv);
+                    double total = best[state] + c.ms() + (i == 8 ? headCost(choice.refillOut(), lv) : 0);
+                    int ns = choice.refillOut() ? 1 : 0;
+                    if (total < next[ns]) {
+                        next[ns] = total;
+                        List<NetworkPlan.BlockPlan> p = new ArrayList<>(paths.get(state));
+                        p.add(choice);
+                        nextPaths.set(ns, p);
+                    }
+                }
+            }
+            best = next;
+            paths = nextPaths;
+        }
+        List<NetworkPlan.BlockPlan> chosen = paths.get(best[0] <= best[1] ? 0 : 1);
+        // baby steps: one policy for all layers, the one with the fewest keys
+        NetworkPlan bestPlan = null;
+        int bestKeys = Integer.MAX_VALUE;
+        for (int beta = 1; beta <= blocksPerCt; beta *= 2) {
+            List<NetworkPlan.BlockPlan> blocks = new ArrayList<>();
+            for (NetworkPlan.BlockPlan b : chosen) {
+                int bs = Math.min(beta, b.m());
+                blocks.add(new NetworkPlan.BlockPlan(b.name(), b.m(), bs, bs, b.refillMid(), b.refillOut()));
+            }
+            NetworkPlan p = new NetworkPlan(bestStem, Math.min(beta, bestStem), blocks, lv.inputLevel(),
+                    lv.bootstrapBefore());
+            int keys = rotationKeys(p).size();
+            if (keys < bestKeys) {
+                bestKeys = keys;
+                bestPlan = p;
+            }
+        }
+        if (bestKeys > maxKeys) {
+            throw new IllegalStateException("the best plan needs " + bestKeys + " rotation keys, more than the "
+                    + maxKeys + " allowed");
+        }
+        return bestPlan;
+    }
+
+    /** The choices for block i: every m, refills where the stage's gap leaves room. */
+    public List<NetworkPlan.BlockPlan> options(int i) {
+        Geometry g = geometry(i);
+        List<NetworkPlan.BlockPlan> out = new ArrayList<>();
+        for (int m = 1; m <= blocksPerCt; m *= 2) {
+            int nPr = ceil(g.cout, m), nCa = ceil(g.cout, blocksPerCt);
+            for (int mid = 0; mid < 2; mid++) {
+                if (mid == 1 && (nPr == 1 || nPr > g.gout * g.gout)) {
+                    continue;
+                }
+                for (int o = 0; o < 2; o++) {
+                    if (o == 1 && (nCa == 1 || nCa > g.gout * g.gout)) {
+                        continue;
+                    }
+                    out.add(new NetworkPlan.BlockPlan(name(i), m, 1, 1, mid == 1, o == 1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private record Geometry(int cin, int cout, int gin, int gout, int side, boolean downsample) {}
+
+    private Geometry geometry(int i) {
+        int s = i / 3;
+        boolean down = i % 3 == 0 && s > 0;
+        int[] ch = ResNet20Weights.STAGE_CHANNELS;
+        return new Geometry(down ? ch[s - 1] : ch[s], ch[s], down ? GAPS[s - 1] : GAPS[s], GAPS[s], SIDES[s], down);
+    }
+
+    private static String name(int i) {
+        return "layer" + (i / 3 + 1) + "." + (i % 3);
+    }
+
+    /**
+     * The predicted counts and time of block i with input refilled or not (CAConv, refill, bootstraps and
+     * activations of conv1's output, RAConv, shortcut, refill, bootstraps and activations of the block output).
+     */
+    public BlockCost blockCost(int i, boolean inputRefilled, NetworkPlan.BlockPlan c, Levels lv) {
+        Geometry g = geometry(i);
+        int b = blocksPerCt, m = c.m();
+        int nX = ceil(g.cin, b), setsX = inputRefilled ? nX : 1;
+        int nPr = ceil(g.cout, m), nCa = ceil(g.cout, b), r = b / m;
+        int l1 = lv.conv1Level()[i], l2 = lv.conv2Level()[i];
+        double ms = 0;
+        long rot = 0, hoisted = 0, pmul = 0, boots = 0, acts = 0;
+        // conv1 (CAConv): expansion, taps, block rotations and rotate-and-sum
+        if (setsX > 1) {
+            ms += model.hoistedBatch(params, l1, setsX - 1);
+            hoisted += setsX - 1;
+        }
+        ms += nX * model.hoistedBatch(params, l1, TAPS - 1);
+        hoisted += (long) nX * (TAPS - 1);
+        long ord = (long) nPr * (m - 1 + Integer.numberOfTrailingZeros(r));
+        rot += ord;
+        ms += ord * model.rotation(params, l1);
+        pmul += (long) nPr * m * TAPS * nX;
+        ms += (double) nPr * m * TAPS * nX * model.plaintextMultiply(params, l1);
+        int ctsMid = nPr;
+        if (c.refillMid()) {
+            rot += nPr - 1;
+            ms += (nPr - 1) * model.rotation(params, l1 - 1);
+            ctsMid = 1;
+        }
+        int actIndex = 1 + 2 * i;
+        int midLevel = l1 - 1;
+        if (lv.bootstrapBefore().get(actIndex)) {
+            boots += ctsMid;
+            ms += ctsMid * model.bootstrap();
+            midLevel = topLevel;
+        }
+        acts += ctsMid;
+        ms += ctsMid * model.activation(params, midLevel);
+        // conv2 (RAConv)
+        if (c.refillMid()) {
+            ms += model.hoistedBatch(params, l2, nPr - 1);
+            hoisted += nPr - 1;
+        }
+        ms += nPr * model.hoistedBatch(params, l2, TAPS - 1);
+        hoisted += (long) nPr * (TAPS - 1);
+        long ord2 = (long) nCa * (m - 1);
+        rot += ord2;
+        ms += ord2 * model.rotation(params, l2);
+        pmul += (long) nCa * m * TAPS * nPr;
+        ms += (double) nCa * m * TAPS * nPr * model.plaintextMultiply(params, l2);
+        int outLevel = l2 - 1;
+        if (g.downsample) {
+            int pad = (g.cout - g.cin) / 2;
+            if (pad % b != 0) {
+                rot += nX;
+                ms += nX * model.rotation(params, l1);
+            }
+            pmul += (long) nCa * nX;
+            ms += (double) nCa * nX * model.plaintextMultiply(params, l1);
+            outLevel = Math.min(outLevel, l1 - 1);
+        } else {
+            outLevel = Math.min(outLevel, l1);
+        }
+        int ctsOut = nCa;
+        if (c.refillOut()) {
+            rot += nCa - 1;
+            ms += (nCa - 1) * model.rotation(params, outLevel);
+            ctsOut = 1;
+        }
+        actIndex++;
+        if (lv.bootstrapBefore().get(actIndex)) {
+            boots += ctsOut;
+            ms += ctsOut * model.bootstrap();
+            outLevel = topLevel;
+        }
+        acts += ctsOut;
+        ms += ctsOut * model.activation(params, outLevel);
+        return new BlockCost(c, ms, rot + hoisted, hoisted, pmul, boots, acts);
+    }
+
+    /** The project's head on the last block's output (64 channels of 8 x 8 at gap 4, CA), with weights of ones. */
+    private ClassifierHead head() {
+        int c = ResNet20Weights.STAGE_CHANNELS[2];
+        double[][] w = new double[classes][c];
+        for (double[] row : w) {
+            java.util.Arrays.fill(row, 1);
+        }
+        TensorLayout features = TensorLayout.channelAligned(new Frame(32, 32, slots), c, SIDES[2], SIDES[2], GAPS[2]);
+        return new ClassifierHead(features, w, new double[classes]);
+    }
+
+    /** The head's rotations: pooling per ciphertext, the linear layer's hoisted and giant rotations. */
+    private long[] headCounts(boolean refilled) {
+        ClassifierHead h = head();
+        int n = ceil(ResNet20Weights.STAGE_CHANNELS[2], blocksPerCt);
+        long pool = (long) n * h.pool().rotationsPerCiphertext();
+        long hoisted = h.fullyConnected().transform().hoistedRotations() + (refilled ? n - 1 : 0);
+        long giant = h.fullyConnected().transform().giantRotations();
+        return new long[] {pool + hoisted + giant, hoisted, h.fullyConnected().transform().plaintextMultiplies()};
+    }
+
+    /** The head's predicted time (expansion if refilled, pooling, linear layer). */
+    private double headCost(boolean refilled, Levels lv) {
+        int l = lv.headLevel(), n = ceil(ResNet20Weights.STAGE_CHANNELS[2], blocksPerCt);
+        ClassifierHead h = head();
+        double ms = refilled ? model.hoistedBatch(params, l, n - 1) : 0;
+        ms += (double) n * h.pool().rotationsPerCiphertext() * model.rotation(params, l);
+        ms += n * model.hoistedBatch(params, l, h.fullyConnected().transform().hoistedRotations() / n);
+        ms += h.fullyConnected().transform().giantRotations() * model.rotation(params, l);
+        ms += h.fullyConnected().transform().plaintextMultiplies() * model.plaintextMultiply(params, l);
+        return ms;
+    }
+
+    /** The head's rotations (for the tests): [rotations, of which hoisted, plaintext multiplies]. */
+    public long[] headRotations(boolean refilled) {
+        return headCounts(refilled);
+    }
+
+    /** The rotation keys (steps normalized into (-slots/2, slots/2]) the plan's layers use, by formula. */
+    public TreeSet<Integer> rotationKeys(NetworkPlan p) {
+        TreeSet<Integer> keys = new TreeSet<>();
+        taps(keys, 1);
+        blockSteps(keys, p.stemM(), p.stemBabySteps());
+        for (int i = 0; i < 9; i++) {
+            Geometry g = geometry(i);
+            NetworkPlan.BlockPlan c = p.blocks().get(i);
+            boolean inRefilled = i > 0 && p.blocks().get(i - 1).refillOut();
+            int nX = ceil(g.cin, blocksPerCt), nPr = ceil(g.cout, c.m()), nCa = ceil(g.cout, blocksPerCt);
+            if (inRefilled) {
+                for (int o : GapRefill.offsets(nX, g.gin, width)) {
+                    add(keys, o);
+                }
+            }
+            taps(keys, g.gin);
+            blockSteps(keys, c.m(), c.caBabySteps());
+            for (int s = c.m(); s < blocksPerCt; s *= 2) {
+                add(keys, s * blockSize);
+            }
+            if (c.refillMid()) {
+                for (int o : GapRefill.offsets(nPr, g.gout, width)) {
+                    add(keys, -o);
+                    add(keys, o);
+                }
+            }
+            taps(keys, g.gout);
+            blockSteps(keys, c.m(), c.raBabySteps());
+            if (g.downsample && ((g.cout - g.cin) / 2) % blocksPerCt != 0) {
+                add(keys, -((g.cout - g.cin) / 2 % blocksPerCt) * blockSize);
+            }
+            if (c.refillOut()) {
+                for (int o : GapRefill.offsets(nCa, g.gout, width)) {
+                    add(keys, -o);
+                }
+            }
+        }
+        // head: expansion if refilled, then the head's own steps
+        if (p.blocks().get(8).refillOut()) {
+            for (int o : GapRefill.offsets(ceil(ResNet20Weights.STAGE_CHANNELS[2], blocksPerCt), GAPS[2], width)) {
+                add(keys, o);
+            }
+        }
+        for (int s : head().rotationSteps()) {
+            add(keys, s);
+        }
+        return keys;
+    }
+
+    private void taps(TreeSet<Integer> keys, int gap) {
+        for (int dy = -1; dy <= 1; dy++) {
+            for (int dx = -1; dx <= 1; dx++) {
+                add(keys, gap * (dy * width + dx));
+            }
+        }
+    }
+
+    private void blockSteps(TreeSet<Integer> keys, int m, int bs) {
+        for (int b = 1; b < bs; b++) {
+            add(keys, b * blockSize);
+        }
+        for (int g = bs; g < m; g += bs) {
+            add(keys, g * blockSize);
+        }
+    }
+
+    private void add(TreeSet<Integer> keys, int step) {
+        int s = Math.floorMod(step, slots);
+        if (s != 0) {
+            keys.add(s > slots / 2 ? s - slots : s);
+        }
+    }
+
+    private static int ceil(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}
