@@ -4,6 +4,7 @@ import dev.hyphenj.ckks.ChebyshevEvaluator;
 import dev.hyphenj.ckks.ChebyshevPolynomial;
 import dev.hyphenj.hcnn.eval.HeEvaluator;
 import dev.hyphenj.hcnn.eval.OpCounts;
+import dev.hyphenj.hcnn.eval.PolynomialCost;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,31 +191,12 @@ public final class SlotSimulator implements HeEvaluator<SimCiphertext> {
 
     /** Charges a composite polynomial as described in the class comment. */
     private void countPolynomial(List<ChebyshevPolynomial> stages) {
-        ChebyshevPolynomial first = stages.getFirst();
-        if (!first.freeChangeOfVariable()) {
-            constantMultiplies++;
-            rescales++;
-        }
-        if (first.beta() != 0) {
-            plaintextAdditions++;
-        }
-        for (int k = 0; k < stages.size(); k++) {
-            double[] c = stages.get(k).coefficients();
-            if (k + 1 < stages.size()) { // the next stage's change of variable, folded in as evaluateComposite does
-                ChebyshevPolynomial next = stages.get(k + 1);
-                c = ChebyshevPolynomial.onUnitInterval(c).affineOutput(next.alpha(), next.beta()).coefficients();
-            }
-            ChebyshevPolynomial unit = ChebyshevPolynomial.onUnitInterval(c);
-            int products = unit.degree() == 0 ? 0 : ChebyshevEvaluator.multiplications(unit, 0);
-            int terms = 0;
-            for (int j = 1; j < c.length; j++) {
-                terms += c[j] != 0 ? 1 : 0;
-            }
-            ciphertextMultiplies += products;
-            constantMultiplies += terms;
-            additions += terms;
-            rescales += products + 1;
-        }
+        PolynomialCost cost = PolynomialCost.of(stages);
+        ciphertextMultiplies += cost.ciphertextMultiplies();
+        constantMultiplies += cost.constantMultiplies();
+        additions += cost.additions();
+        plaintextAdditions += cost.plaintextAdditions();
+        rescales += cost.rescales();
     }
 
     @Override
