@@ -31,16 +31,6 @@ final class MpRotation {
         return r;
     }
 
-    /** sum + term, releasing both (term alone when sum is null). */
-    static <C> C accumulate(HeEvaluator<C> ev, C sum, C term) {
-        if (sum == null) {
-            return term;
-        }
-        C s = ev.add(sum, term);
-        ev.release(sum);
-        ev.release(term);
-        return s;
-    }
 
     /** x + (x rotated by steps), a new handle; x is kept. */
     static <C> C plusRotated(HeEvaluator<C> ev, C x, int steps) {

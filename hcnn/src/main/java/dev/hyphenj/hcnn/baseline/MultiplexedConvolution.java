@@ -88,7 +88,7 @@ public final class MultiplexedConvolution {
             // 2. weight multiplies
             C sum = null;
             for (int t = 0; t < f * f; t++) {
-                sum = MpRotation.accumulate(ev, sum, ev.multiplyPlain(rotated[t], weights(t / f, t % f, group)));
+                sum = ev.accumulate(sum, ev.multiplyPlain(rotated[t], weights(t / f, t % f, group)));
             }
             C var = ev.rescale(sum);
             ev.release(sum);
@@ -107,10 +107,10 @@ public final class MultiplexedConvolution {
             } else {
                 C acc = null;
                 for (int u = 1; u < in.t(); u++) {
-                    acc = MpRotation.accumulate(ev, acc, MpRotation.rotate(ev, var, u * plane));
+                    acc = ev.accumulate(acc, MpRotation.rotate(ev, var, u * plane));
                 }
                 if (acc != null) {
-                    var = MpRotation.accumulate(ev, acc, var);
+                    var = ev.accumulate(acc, var);
                 }
             }
             // 4. collection into the multiplexed output
@@ -121,7 +121,7 @@ public final class MultiplexedConvolution {
                 if (moved != var) {
                     ev.release(moved);
                 }
-                total = MpRotation.accumulate(ev, total, masked);
+                total = ev.accumulate(total, masked);
             }
             ev.release(var);
         }
@@ -136,7 +136,7 @@ public final class MultiplexedConvolution {
         if (replicate && out.p() > 1) {
             C sum = null;
             for (int u = 1; u < out.p(); u++) {
-                sum = MpRotation.accumulate(ev, sum, MpRotation.rotate(ev, var, -u * (n / out.p())));
+                sum = ev.accumulate(sum, MpRotation.rotate(ev, var, -u * (n / out.p())));
             }
             C s = ev.add(sum, var);
             ev.release(sum);

@@ -49,16 +49,16 @@ public final class MultiplexedDownsampling {
                 if (moved != masked) {
                     ev.release(masked);
                 }
-                sum = MpRotation.accumulate(ev, sum, moved);
+                sum = ev.accumulate(sum, moved);
             }
         }
         C ct = ev.rescale(sum);
         ev.release(sum);
         C acc = null;
         for (int u = 1; u < out.p(); u++) {
-            acc = MpRotation.accumulate(ev, acc, MpRotation.rotate(ev, ct, -(n / out.p()) * u));
+            acc = ev.accumulate(acc, MpRotation.rotate(ev, ct, -(n / out.p()) * u));
         }
-        return acc == null ? ct : MpRotation.accumulate(ev, acc, ct);
+        return acc == null ? ct : ev.accumulate(acc, ct);
     }
 
     /** Ones at the even rows and columns of interleave row w1 of plane w2, in copy 0. */

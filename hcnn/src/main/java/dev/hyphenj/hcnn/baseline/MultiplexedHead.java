@@ -60,7 +60,7 @@ public final class MultiplexedHead {
                 if (moved != ct) {
                     ev.release(moved);
                 }
-                sum = MpRotation.accumulate(ev, sum, term);
+                sum = ev.accumulate(sum, term);
             }
         }
         if (ct != x) {
@@ -88,7 +88,7 @@ public final class MultiplexedHead {
             if (moved != pooled) {
                 ev.release(moved);
             }
-            sum = MpRotation.accumulate(ev, sum, term);
+            sum = ev.accumulate(sum, term);
         }
         C logits = ev.rescale(sum);
         ev.release(sum);

@@ -50,7 +50,7 @@ public final class CAConv extends HeConvolution {
         int blocks = inputLayout().frame().blocks(), p = inputLayout().frame().blockSize();
         for (int i = 1; i < blocks / m; i *= 2) {
             C r = ev.rotate(z, i * m * p);
-            z = accumulate(ev, z, r);
+            z = ev.accumulate(z, r);
         }
         return z;
     }

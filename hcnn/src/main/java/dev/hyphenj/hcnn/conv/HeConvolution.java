@@ -110,13 +110,13 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
                     C y = null;
                     for (int j = 0; j < input.size(); j++) {
                         for (int t = 0; t < taps.count(); t++) {
-                            y = accumulate(ev, y, ev.multiplyPlain(rotated.get(j).get(t),
+                            y = ev.accumulate(y, ev.multiplyPlain(rotated.get(j).get(t),
                                     plaintext(k, g + b, j, t)));
                         }
                     }
-                    group = accumulate(ev, group, rotate(ev, y, b * p));
+                    group = ev.accumulate(group, rotate(ev, y, b * p));
                 }
-                sum = accumulate(ev, sum, rotate(ev, group, g * p));
+                sum = ev.accumulate(sum, rotate(ev, group, g * p));
             }
             C gathered = gather(ev, sum);
             C rescaled = ev.rescale(gathered);
@@ -150,16 +150,6 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
         return v;
     }
 
-    /** sum + term, releasing both (term alone when sum is null). */
-    static <C> C accumulate(HeEvaluator<C> ev, C sum, C term) {
-        if (sum == null) {
-            return term;
-        }
-        C s = ev.add(sum, term);
-        ev.release(sum);
-        ev.release(term);
-        return s;
-    }
 
     /** x rotated left by steps, releasing x (x itself for a zero step). */
     static <C> C rotate(HeEvaluator<C> ev, C x, int steps) {

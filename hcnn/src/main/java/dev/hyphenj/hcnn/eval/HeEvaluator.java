@@ -77,4 +77,15 @@ public interface HeEvaluator<C> {
 
     /** Gives back a handle that will not be used again (frees its memory in CKKS). */
     void release(C a);
+
+    /** sum + term as a new handle, releasing both; term itself when sum is null (the first term of a sum). */
+    default C accumulate(C sum, C term) {
+        if (sum == null) {
+            return term;
+        }
+        C s = add(sum, term);
+        release(sum);
+        release(term);
+        return s;
+    }
 }

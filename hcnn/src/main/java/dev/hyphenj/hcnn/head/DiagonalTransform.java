@@ -226,7 +226,7 @@ public final class DiagonalTransform {
                     int b = term[0];
                     C source = b == 0 ? x.get(j) : rotated.get(j).get(indexOfNonZero(babies[j], b));
                     C product = ev.multiplyPlain(source, plaintext(j, term[1], g));
-                    partial = accumulate(ev, partial, product);
+                    partial = ev.accumulate(partial, product);
                 }
             }
             if (g != 0) {
@@ -234,7 +234,7 @@ public final class DiagonalTransform {
                 ev.release(partial);
                 partial = turned;
             }
-            acc = accumulate(ev, acc, partial);
+            acc = ev.accumulate(acc, partial);
         }
         for (List<C> r : rotated) {
             r.forEach(ev::release);
@@ -270,16 +270,6 @@ public final class DiagonalTransform {
         return s > slots / 2 ? s - slots : s;
     }
 
-    /** sum + term, releasing both (term alone when sum is null). */
-    private static <C> C accumulate(HeEvaluator<C> ev, C sum, C term) {
-        if (sum == null) {
-            return term;
-        }
-        C s = ev.add(sum, term);
-        ev.release(sum);
-        ev.release(term);
-        return s;
-    }
 
     /** {baby, giant} for diagonal d in [0, S) with n1 baby steps; the giant normalized to [0, S). */
     private static int[] split(int d, int n1, boolean centered, int slots) {
