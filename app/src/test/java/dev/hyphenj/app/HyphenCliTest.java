@@ -3,26 +3,13 @@ package dev.hyphenj.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class HyphenCliTest {
-    /** Runs the CLI in this JVM; returns exit status, stdout and stderr. */
-    private static String[] run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = HyphenCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int rc = cl.execute(args);
-        return new String[] {Integer.toString(rc), out.toString(), err.toString()};
-    }
 
     @Test
     void helpListsTheCommands() {
-        String[] r = run("--help");
+        String[] r = Cli.run("--help");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].startsWith("Usage: hyphen"), r[1]);
         assertTrue(r[1].contains("ntt-demo"), r[1]);
@@ -31,7 +18,7 @@ class HyphenCliTest {
 
     @Test
     void versionNamesBuildAndKernels() {
-        String[] r = run("--version");
+        String[] r = Cli.run("--version");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].startsWith("hyphen " + HyphenCli.version()), r[1]);
         assertTrue(!HyphenCli.version().equals("unknown") && !HyphenCli.version().contains("${"), HyphenCli.version());
@@ -40,21 +27,21 @@ class HyphenCliTest {
 
     @Test
     void noCommandIsAUsageError() {
-        String[] r = run();
+        String[] r = Cli.run();
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("Usage: hyphen"), r[2]);
     }
 
     @Test
     void benchRejectsQuickOptionsMixedWithJmhArguments() {
-        String[] r = run("bench", "--quick", "--", "NttBench");
+        String[] r = Cli.run("bench", "--quick", "--", "NttBench");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("not both"), r[2]);
     }
 
     @Test
     void nttDemoRunsOnASmallRing() {
-        String[] r = run("ntt-demo", "--log-n", "10", "--limbs", "1,3", "--millis", "20");
+        String[] r = Cli.run("ntt-demo", "--log-n", "10", "--limbs", "1,3", "--millis", "20");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("N = 2^10"), r[1]);
         assertTrue(r[1].contains("checked: vector and scalar outputs bit-identical"), r[1]);
@@ -64,24 +51,24 @@ class HyphenCliTest {
 
     @Test
     void nttDemoValidatesItsOptions() {
-        String[] r = run("ntt-demo", "--log-n", "30");
+        String[] r = Cli.run("ntt-demo", "--log-n", "30");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--log-n"), r[2]);
     }
     @Test
     void paramsShowsAProfileAndRefusesInsecureSets(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
-        String[] r = run("params", "--profile", "bench-860");
+        String[] r = Cli.run("params", "--profile", "bench-860");
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("dnum = 3"), r[1]);
         assertTrue(r[1].contains("128-bit"), r[1]);
         java.nio.file.Path test = dir.resolve("test.json");
         java.nio.file.Files.writeString(test, "{\"name\": \"tiny\", \"logN\": 10, \"levelBits\": [[30]], "
                 + "\"specialBits\": [30], \"digitPrimes\": 1, \"logScale\": 20, \"insecure\": true}");
-        r = run("params", "--profile", test.toString());
+        r = Cli.run("params", "--profile", test.toString());
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("insecure test parameter set"), r[2]);
-        r = run("params", "--profile", "no-such-profile");
+        r = Cli.run("params", "--profile", "no-such-profile");
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("no profile named"), r[2]);
     }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hyphenj.ckks.io.Json;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,26 +12,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code hyphen plan}: the table, the JSON contract keys and the sanity of the figures; insecure sets refused. */
 class PlanCommandTest {
     private static final List<String> CONTRACT = List.of("rotations", "hoistedRotations", "keySwitches",
             "plaintextMultiplies", "bootstraps", "distinctRotationKeys", "bootstrapRotationKeys");
 
-    private static String[] run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = HyphenCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int rc = cl.execute(args);
-        return new String[] {Integer.toString(rc), out.toString(), err.toString()};
-    }
 
     @Test
     void helpListsPlan() {
-        String[] r = run("--help");
+        String[] r = Cli.run("--help");
         assertTrue(r[1].contains("plan"), r[1]);
     }
 
@@ -41,7 +29,7 @@ class PlanCommandTest {
     @SuppressWarnings("unchecked")
     void writesThePlanWithTheContractKeys(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("plan.json");
-        String[] r = run("plan", "--profile", "resnet20-cifar10", "--json", file.toString());
+        String[] r = Cli.run("plan", "--profile", "resnet20-cifar10", "--json", file.toString());
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("layer3.2.conv2") && r[1].contains("total") && r[1].contains("MPConv"), r[1]);
         System.out.println(r[1]);
@@ -90,14 +78,14 @@ class PlanCommandTest {
         Path test = dir.resolve("tiny.json");
         Files.writeString(test, "{\"name\": \"tiny\", \"logN\": 10, \"levelBits\": [[30]], \"specialBits\": [30],"
                 + " \"digitPrimes\": 1, \"logScale\": 20, \"insecure\": true}");
-        String[] r = run("plan", "--profile", test.toString());
+        String[] r = Cli.run("plan", "--profile", test.toString());
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("insecure test parameter set"), r[2]);
     }
 
     @Test
     void refusesProfilesWithoutANetwork() {
-        String[] r = run("plan", "--profile", "bench-860");
+        String[] r = Cli.run("plan", "--profile", "bench-860");
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("no network"), r[2]);
     }

@@ -9,27 +9,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.hyphenj.ckks.io.Json;
 import dev.hyphenj.hcnn.data.DataDirectory;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code hyphen simulate}: its JSON on two images, and its errors. */
 class SimulateCommandTest {
-    private static String[] run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = HyphenCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int rc = cl.execute(args);
-        return new String[] {Integer.toString(rc), out.toString(), err.toString()};
-    }
 
     private static Path dataDirectory() {
         Path dir;
@@ -46,7 +34,7 @@ class SimulateCommandTest {
     void writesTheNamedKeysForTwoImages(@TempDir Path tmp) throws IOException {
         Path data = dataDirectory();
         Path json = tmp.resolve("out/sim.json");
-        String[] r = run("simulate", "--profile", "resnet20-cifar10", "--images", "0,3", "--json", json.toString(),
+        String[] r = Cli.run("simulate", "--profile", "resnet20-cifar10", "--images", "0,3", "--json", json.toString(),
                 "--data", data.toString());
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("agreement with the plaintext top-1 100.00% (2/2)"), r[1]);
@@ -83,27 +71,27 @@ class SimulateCommandTest {
         for (String[] c : new String[][] {
             {"5-2", "ends before it starts"}, {"abc", "is not an index"}, {"0-9,", "is not an index"},
             {"", "empty image selection"}, {"-3", "is not an index"}}) {
-            String[] r = run("simulate", "--profile", "resnet20-cifar10", "--images", c[0]);
+            String[] r = Cli.run("simulate", "--profile", "resnet20-cifar10", "--images", c[0]);
             assertEquals("1", r[0], c[0] + ": " + r[2]);
             assertTrue(r[2].startsWith("hyphen: ") && r[2].contains(c[1]), c[0] + ": " + r[2]);
         }
-        String[] r = run("simulate", "--profile", "resnet20-cifar10", "--data", tmp.resolve("none").toString());
+        String[] r = Cli.run("simulate", "--profile", "resnet20-cifar10", "--data", tmp.resolve("none").toString());
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("data directory " + tmp.resolve("none") + " does not exist"), r[2]);
-        r = run("simulate", "--profile", "resnet20-cifar10", "--data", tmp.toString());
+        r = Cli.run("simulate", "--profile", "resnet20-cifar10", "--data", tmp.toString());
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("has no resnet20/manifest.json"), r[2]);
         Path insecure = tmp.resolve("tiny.json");
         Files.writeString(insecure, "{\"name\": \"tiny\", \"logN\": 10, \"levelBits\": [[30]], \"specialBits\": [30], "
                 + "\"digitPrimes\": 1, \"logScale\": 20, \"insecure\": true, \"network\": {\"model\": \"resnet20\", "
                 + "\"activation\": \"appRelu\"}}");
-        r = run("simulate", "--profile", insecure.toString());
+        r = Cli.run("simulate", "--profile", insecure.toString());
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("insecure test parameter set"), r[2]);
-        r = run("simulate", "--profile", "bench-860");
+        r = Cli.run("simulate", "--profile", "bench-860");
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("simulate runs the model resnet20"), r[2]);
-        r = run("simulate");
+        r = Cli.run("simulate");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--profile"), r[2]);
     }
@@ -111,7 +99,7 @@ class SimulateCommandTest {
     @Test
     void outOfRangeImagesAreNamed() {
         Path data = dataDirectory();
-        String[] r = run("simulate", "--profile", "resnet20-cifar10", "--images", "990-1000", "--data",
+        String[] r = Cli.run("simulate", "--profile", "resnet20-cifar10", "--images", "990-1000", "--data",
                 data.toString());
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("image 1000 does not exist (the data directory has images 0-999)"), r[2]);
@@ -130,7 +118,7 @@ class SimulateCommandTest {
 
     @Test
     void helpListsSimulate() {
-        String[] r = run("--help");
+        String[] r = Cli.run("--help");
         assertTrue(r[1].contains("simulate"), r[1]);
     }
 }
