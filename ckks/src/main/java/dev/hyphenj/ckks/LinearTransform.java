@@ -27,23 +27,31 @@ import java.util.TreeSet;
  * of one product and one division of doubles). {@link #applyWithoutRescale} returns the sum before the rescale
  * (scale input * Q_l, level l), for callers that add several transforms before one rescale.
  *
+ * <p><b>Complex diagonals.</b> {@link #ofComplex} takes diagonals with imaginary parts (as the homomorphic DFT of
+ * bootstrapping needs); each pre-rotated diagonal is encoded with both parts, which costs nothing more. The plan and
+ * the keys depend only on the indices.
+ *
  * <p>Keys: {@link #rotationSteps()} lists the steps (baby and giant) the transform needs; generate exactly those.
  */
 public final class LinearTransform {
     private final int logSlots;
     private final int slots;
-    /** Diagonal index in [0, s) to values (defensive copies). */
+    /** Diagonal index in [0, s) to values (defensive copies); the real parts for a complex transform. */
     private final TreeMap<Integer, double[]> diagonals;
+    /** The imaginary parts, same keys as {@link #diagonals}; null for a real transform. */
+    private final TreeMap<Integer, double[]> imag;
     private final int babySteps;
     private final boolean centered;
     /** Giant step (normalized to [0, s)) to the diagonals it gathers, each as {baby step, diagonal index}. */
     private final TreeMap<Integer, List<int[]>> plan;
     private final int[] babyList;
 
-    private LinearTransform(int logSlots, TreeMap<Integer, double[]> diagonals, int babySteps, boolean centered) {
+    private LinearTransform(int logSlots, TreeMap<Integer, double[]> diagonals, TreeMap<Integer, double[]> imag,
+            int babySteps, boolean centered) {
         this.logSlots = logSlots;
         this.slots = 1 << logSlots;
         this.diagonals = diagonals;
+        this.imag = imag;
         this.babySteps = babySteps;
         this.centered = centered;
         this.plan = new TreeMap<>();
@@ -61,7 +69,33 @@ public final class LinearTransform {
      * count that minimizes the number of rotations.
      */
     public static LinearTransform of(Map<Integer, double[]> diagonals, int logSlots) {
-        TreeMap<Integer, double[]> copy = validate(diagonals, logSlots);
+        return planned(validate(diagonals, logSlots), null, logSlots);
+    }
+
+    /**
+     * A complex transform over 2^logSlots slots: diagonal d is re.get(d) + i im.get(d). A diagonal is present if its
+     * index is in either map; a missing part is zero. Planning (baby steps, rotation keys) depends only on the indices,
+     * exactly as for {@link #of}; both parts of every (pre-rotated) diagonal are encoded, so a complex transform costs
+     * the same rotations, products and level as a real one. {@link #applyPlain(double[], double[])} is its reference.
+     */
+    public static LinearTransform ofComplex(Map<Integer, double[]> re, Map<Integer, double[]> im, int logSlots) {
+        TreeMap<Integer, double[]> r = validateParts(re == null ? Map.of() : re, logSlots, "real");
+        TreeMap<Integer, double[]> i = validateParts(im == null ? Map.of() : im, logSlots, "imaginary");
+        if (r.isEmpty() && i.isEmpty()) {
+            throw new IllegalArgumentException("linear transform: no diagonal given");
+        }
+        int slots = 1 << logSlots;
+        for (int d : i.keySet()) {
+            r.putIfAbsent(d, new double[slots]);
+        }
+        for (int d : r.keySet()) {
+            i.putIfAbsent(d, new double[slots]);
+        }
+        return planned(r, i, logSlots);
+    }
+
+    private static LinearTransform planned(TreeMap<Integer, double[]> copy, TreeMap<Integer, double[]> imag,
+            int logSlots) {
         int slots = 1 << logSlots;
         int bestN1 = 1;
         boolean bestCentered = false;
@@ -76,7 +110,7 @@ public final class LinearTransform {
                 }
             }
         }
-        return new LinearTransform(logSlots, copy, bestN1, bestCentered);
+        return new LinearTransform(logSlots, copy, imag, bestN1, bestCentered);
     }
 
     /**
@@ -88,11 +122,16 @@ public final class LinearTransform {
             throw new IllegalArgumentException("linear transform: " + n1 + " baby steps is outside 1.." + slots);
         }
         boolean c = cost(diagonals.keySet(), n1, true, slots) < cost(diagonals.keySet(), n1, false, slots);
-        return new LinearTransform(logSlots, diagonals, n1, c);
+        return new LinearTransform(logSlots, diagonals, imag, n1, c);
     }
 
     public int logSlots() {
         return logSlots;
+    }
+
+    /** True for a transform made by {@link #ofComplex} (even if its imaginary parts happen to be zero). */
+    public boolean isComplex() {
+        return imag != null;
     }
 
     /** The baby-step count n1. */
@@ -133,10 +172,17 @@ public final class LinearTransform {
         return diagonals.keySet().stream().mapToInt(Integer::intValue).filter(d -> d != 0).toArray();
     }
 
-    /** M x in plain double math (the reference the encrypted result is compared to). */
+    /**
+     * M x in plain double math (the reference the encrypted result is compared to), for a real transform and a real
+     * x; a complex transform throws (use {@link #applyPlain(double[], double[])}).
+     */
     public double[] applyPlain(double[] x) {
         if (x.length != slots) {
             throw new IllegalArgumentException("linear transform over " + slots + " slots applied to " + x.length);
+        }
+        if (imag != null) {
+            throw new IllegalStateException("linear transform: a complex transform's plain product is complex; use "
+                    + "applyPlain(re, im)");
         }
         double[] y = new double[slots];
         for (Map.Entry<Integer, double[]> e : diagonals.entrySet()) {
@@ -147,6 +193,26 @@ public final class LinearTransform {
             }
         }
         return y;
+    }
+
+    /** M x for x = xr + i xi in plain complex double math, as {re, im}; for real and complex transforms alike. */
+    public double[][] applyPlain(double[] xr, double[] xi) {
+        if (xr.length != slots || xi.length != slots) {
+            throw new IllegalArgumentException("linear transform over " + slots + " slots applied to "
+                    + xr.length + " + " + xi.length + " values");
+        }
+        double[] yr = new double[slots], yi = new double[slots];
+        for (Map.Entry<Integer, double[]> e : diagonals.entrySet()) {
+            int d = e.getKey();
+            double[] dr = e.getValue(), di = imag == null ? null : imag.get(d);
+            for (int i = 0; i < slots; i++) {
+                int j = (i + d) % slots;
+                double ar = dr[i], ai = di == null ? 0 : di[i];
+                yr[i] += ar * xr[j] - ai * xi[j];
+                yi[i] += ar * xi[j] + ai * xr[j];
+            }
+        }
+        return new double[][] {yr, yi};
     }
 
     /** y = M x by baby-step giant-step, rescaled: level one lower, the input's scale. */
@@ -175,9 +241,8 @@ public final class LinearTransform {
                 try {
                     for (int[] term : giant.getValue()) {
                         int b = term[0];
-                        double[] diag = rotateRight(diagonals.get(term[1]), g);
                         Ciphertext product;
-                        try (Plaintext pt = encoder.encode(diag, new double[slots], level, diagonalScale, logSlots)) {
+                        try (Plaintext pt = encodeDiagonal(encoder, term[1], g, level, diagonalScale)) {
                             product = evaluator.mulPlain(rotated[Arrays.binarySearch(babyList, b)], pt);
                         }
                         partial = accumulate(evaluator, partial, product);
@@ -228,8 +293,7 @@ public final class LinearTransform {
         try {
             for (int i = 0; i < indices.length; i++) {
                 Ciphertext product;
-                try (Plaintext pt = encoder.encode(diagonals.get(indices[i]), new double[slots], level, diagonalScale,
-                        logSlots)) {
+                try (Plaintext pt = encodeDiagonal(encoder, indices[i], 0, level, diagonalScale)) {
                     product = evaluator.mulPlain(rotated[i], pt);
                 }
                 acc = accumulate(evaluator, acc, product);
@@ -247,11 +311,19 @@ public final class LinearTransform {
 
     @Override
     public String toString() {
-        return "LinearTransform[" + diagonals.size() + " diagonals over " + slots + " slots, " + babySteps
+        return "LinearTransform[" + diagonals.size() + (imag == null ? "" : " complex") + " diagonals over "
+                + slots + " slots, " + babySteps
                 + " baby steps, " + babyRotations().length + " baby + " + giantRotations().length + " giant rotations]";
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
+
+    /** Diagonal d (both parts for a complex transform) rotated right by g, encoded at the level and scale. */
+    private Plaintext encodeDiagonal(Encoder encoder, int d, int g, int level, double scale) {
+        double[] re = rotateRight(diagonals.get(d), g);
+        double[] im = imag == null ? new double[slots] : rotateRight(imag.get(d), g);
+        return encoder.encode(re, im, level, scale, logSlots);
+    }
 
     /** The product of the primes level {@code level} adds: what a rescale from that level divides by. */
     static double levelModulus(Parameters params, int level) {
@@ -330,13 +402,25 @@ public final class LinearTransform {
     }
 
     private static TreeMap<Integer, double[]> validate(Map<Integer, double[]> diagonals, int logSlots) {
+        if (diagonals == null || diagonals.isEmpty()) {
+            checkLogSlots(logSlots);
+            throw new IllegalArgumentException("linear transform: no diagonal given");
+        }
+        return validateParts(diagonals, logSlots, null);
+    }
+
+    private static void checkLogSlots(int logSlots) {
         if (logSlots < 0 || logSlots > 20) {
             throw new IllegalArgumentException("linear transform: log2 slots " + logSlots + " is out of range");
         }
+    }
+
+    /** Checked defensive copy of diagonals (possibly empty); {@code part} names real/imaginary parts in messages. */
+    private static TreeMap<Integer, double[]> validateParts(Map<Integer, double[]> diagonals, int logSlots,
+            String part) {
+        checkLogSlots(logSlots);
         int slots = 1 << logSlots;
-        if (diagonals == null || diagonals.isEmpty()) {
-            throw new IllegalArgumentException("linear transform: no diagonal given");
-        }
+        String what = part == null ? "diagonal " : part + " part of diagonal ";
         TreeMap<Integer, double[]> copy = new TreeMap<>();
         for (Map.Entry<Integer, double[]> e : diagonals.entrySet()) {
             Integer d = e.getKey();
@@ -346,7 +430,7 @@ public final class LinearTransform {
             }
             double[] v = e.getValue();
             if (v == null || v.length != slots) {
-                throw new IllegalArgumentException("linear transform: diagonal " + d + " has "
+                throw new IllegalArgumentException("linear transform: " + what + d + " has "
                         + (v == null ? "no" : String.valueOf(v.length)) + " values for " + slots + " slots");
             }
             copy.put(d, v.clone());

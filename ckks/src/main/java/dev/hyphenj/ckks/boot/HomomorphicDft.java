@@ -36,9 +36,9 @@ import java.util.Map;
  * (fewer mod s when the group holds the last stage). When depth does not divide L the larger groups are the ones
  * with the widest stages (the last of StC, the first of CtS), where the indices coincide mod s.
  *
- * <p>The matrices are complex. {@link dev.hyphenj.ckks.LinearTransform} takes real diagonals; to apply these it
- * needs complex ones (see {@link ComplexDiagonalMatrix}): each plaintext diagonal encoded with its imaginary part
- * (the encoder already encodes complex vectors), rotated right by the giant step in both parts.
+ * <p>The matrices are complex: apply a group homomorphically as
+ * {@code LinearTransform.ofComplex(m.realDiagonals(), m.imagDiagonals(), logSlots)} (one level each), which encodes
+ * each plaintext diagonal with its imaginary part, rotated right by the giant step in both parts.
  */
 public final class HomomorphicDft {
     private HomomorphicDft() {}
