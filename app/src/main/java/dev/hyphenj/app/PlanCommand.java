@@ -6,6 +6,7 @@ import dev.hyphenj.ckks.io.Profiles;
 import dev.hyphenj.hcnn.plan.CostModel;
 import dev.hyphenj.hcnn.plan.NetworkPlan;
 import dev.hyphenj.hcnn.plan.PlanReport;
+import dev.hyphenj.hcnn.plan.ResNet20Planner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,24 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Parameters params = ParamsCommand.secureParameters(profile);
+        int[] levels = levels(profile);
+        int top = levels[0], transformLevels = levels[1];
+        CostModel model = CostModel.fromJson(Profiles.read(costs));
+        PlanReport report = new PlanReport(profile, params, model, top, transformLevels, maxKeys);
+        print(spec.commandLine().getOut(), report, params);
+        if (json != null) {
+            Files.writeString(json, Json.write(report.toJson()), StandardCharsets.UTF_8);
+            spec.commandLine().getOut().println("wrote " + json);
+        }
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    /**
+     * The profile's top network level and the levels of one bootstrap transform (CoeffsToSlots), after checking
+     * that the profile describes a ResNet-20 with AppReLU, the network the planner knows.
+     */
+    static int[] levels(String profile) throws IOException {
         Map<String, Object> doc = Profiles.read(profile);
         if (!(doc.get("network") instanceof Map<?, ?> network)) {
             throw new IllegalArgumentException("profile '" + profile + "' describes no network (no \"network\")");
@@ -69,15 +88,16 @@ final class PlanCommand implements Callable<Integer> {
             int[] cts = range(boot.get("coeffsToSlots"), "bootstrapLevels.coeffsToSlots");
             transformLevels = cts[1] - cts[0] + 1;
         }
-        CostModel model = CostModel.fromJson(Profiles.read(costs));
-        PlanReport report = new PlanReport(profile, params, model, top, transformLevels, maxKeys);
-        print(spec.commandLine().getOut(), report, params);
-        if (json != null) {
-            Files.writeString(json, Json.write(report.toJson()), StandardCharsets.UTF_8);
-            spec.commandLine().getOut().println("wrote " + json);
-        }
-        spec.commandLine().getOut().flush();
-        return 0;
+        return new int[] {top, transformLevels};
+    }
+
+    /**
+     * The plan {@code hyphen plan} makes for the profile with the operation times {@code costs} and at most
+     * {@code maxKeys} rotation keys (the one {@link PlanReport} runs).
+     */
+    static NetworkPlan plan(String profile, Parameters params, String costs, int maxKeys) throws IOException {
+        int top = levels(profile)[0];
+        return new ResNet20Planner(params, CostModel.fromJson(Profiles.read(costs)), top, maxKeys).plan();
     }
 
     private static int[] range(Object v, String name) {

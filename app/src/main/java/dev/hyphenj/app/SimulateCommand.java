@@ -11,6 +11,7 @@ import dev.hyphenj.hcnn.eval.OpCounts;
 import dev.hyphenj.hcnn.layout.Frame;
 import dev.hyphenj.hcnn.model.ResNet20Weights;
 import dev.hyphenj.hcnn.model.SimulatedResNet20;
+import dev.hyphenj.hcnn.plan.NetworkPlan;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code hyphen simulate --profile resnet20-cifar10 --images 0-999 [--json FILE] [--data DIR]}: ResNet-20 in the
- * slot simulator with the profile's activation (AppReLU with its per-layer bounds), image by image on all cores
+ * slot simulator, laid out as the plan that {@code hyphen plan} makes for the profile (same planner, same
+ * {@code --costs} and {@code --max-keys}; the plan's bootstraps are not simulated), with the profile's activation (AppReLU with its per-layer bounds), image by image on all cores
  * (each image has its own simulator), against the plain forward pass. Prints per-layer operation counts and times
  * and the agreement of the top-1 class with the plaintext model; {@code --json} writes them for machines. The counts
  * do not depend on the image, so they are given per image (and summed over the images under {@code allImages}).
@@ -72,9 +74,13 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
             description = "images run in parallel (default: the number of cores)")
     int threads;
 
-    @Option(names = "--stage-m", paramLabel = "M1,M2,M3", split = ",", defaultValue = "16,32,32",
-            description = "m of the PR(m) layout inside the blocks of each stage (default: ${DEFAULT-VALUE})")
-    int[] stageM;
+    @Option(names = "--costs", paramLabel = "NAME|FILE", defaultValue = "costs-cpu",
+            description = "the operation times the planner weighs, as for plan (default: ${DEFAULT-VALUE})")
+    String costs;
+
+    @Option(names = "--max-keys", paramLabel = "N", defaultValue = "64",
+            description = "the most rotation keys the planned layers may use, as for plan (default: ${DEFAULT-VALUE})")
+    int maxKeys;
 
     @Option(names = "--exact-relu", description = "use the exact ReLU instead of the profile's activation")
     boolean exactRelu;
@@ -99,10 +105,11 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
         int[] selected = ImageRange.parse(images, cifar.size());
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         Frame frame = new Frame(FRAME_SIDE, FRAME_SIDE, params.slots());
-        SimulatedResNet20 sim = new SimulatedResNet20(weights, frame, stageM, null);
+        NetworkPlan plan = PlanCommand.plan(profile, params, costs, maxKeys);
+        SimulatedResNet20 sim = new SimulatedResNet20(weights, frame, plan, null);
         if (!exactRelu) {
             Map<String, Activation> acts = sim.network().appRelu(activation);
-            sim = new SimulatedResNet20(weights, frame, stageM, acts);
+            sim = new SimulatedResNet20(weights, frame, plan, acts);
         }
 
         PrintWriter err = spec.commandLine().getErr();
@@ -280,9 +287,30 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
         timing.put("msPerImagePerThread", round(Arrays.stream(layerNanos).sum() / 1e6 / n));
         out.put("timing", timing);
         out.put("slots", params.slots());
-        out.put("stageM", Arrays.stream(stageM).boxed().toList());
+        out.put("plan", plan(sim.network().plan()));
         out.put("rotationSteps", t.rotationSteps().keySet().stream().toList());
         return out;
+    }
+
+    /** The plan's choices as a JSON object. */
+    private static Map<String, Object> plan(NetworkPlan p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stemM", p.stemM());
+        m.put("stemBabySteps", p.stemBabySteps());
+        List<Object> blocks = new ArrayList<>();
+        for (NetworkPlan.BlockPlan b : p.blocks()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("name", b.name());
+            r.put("m", b.m());
+            r.put("caBabySteps", b.caBabySteps());
+            r.put("raBabySteps", b.raBabySteps());
+            r.put("refillMid", b.refillMid());
+            r.put("refillOut", b.refillOut());
+            blocks.add(r);
+        }
+        m.put("blocks", blocks);
+        m.put("bootstrapBefore", p.bootstrapBefore());
+        return m;
     }
 
     private static boolean sameCounts(OpCounts a, OpCounts b) {
@@ -317,8 +345,13 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private static void print(PrintWriter out, Map<String, Object> r) {
-        out.printf("ResNet-20 in the slot simulator, profile %s, activation %s, %s slots, m per stage %s%n",
-                r.get("profile"), r.get("activation"), r.get("slots"), r.get("stageM"));
+        Map<?, ?> plan = (Map<?, ?>) r.get("plan");
+        StringBuilder ms = new StringBuilder();
+        for (Object b : (List<?>) plan.get("blocks")) {
+            ms.append(ms.isEmpty() ? "" : "/").append(((Map<?, ?>) b).get("m"));
+        }
+        out.printf("ResNet-20 in the slot simulator as planned, profile %s, activation %s, %s slots, image PR(%s),"
+                + " m per block %s%n", r.get("profile"), r.get("activation"), r.get("slots"), plan.get("stemM"), ms);
         out.printf("%-16s %-15s %7s %7s %7s %7s %7s %8s %9s%n", "layer", "activation", "rot", "hoisted", "ksw",
                 "pmul", "cmul", "rescale", "ms/image");
         for (Object o : (List<?>) r.get("layers")) {

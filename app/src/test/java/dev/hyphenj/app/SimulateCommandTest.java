@@ -61,6 +61,14 @@ class SimulateCommandTest {
             assertEquals(!layer.get("name").equals("head"), relin > 0, "AppReLU relinearizes: " + layer);
         }
         assertEquals(rotations, sum);
+        Path planJson = tmp.resolve("plan.json");
+        String[] p = Cli.run("plan", "--profile", "resnet20-cifar10", "--json", planJson.toString());
+        assertEquals("0", p[0], p[2]);
+        Map<?, ?> plan = (Map<?, ?>) Json.parse(Files.readString(planJson), planJson.toString());
+        long head = ((Number) ((Map<?, ?>) layers.getLast()).get("rotations")).longValue();
+        assertEquals(((Number) doc.get("rotationsExcludingHead")).longValue(), rotations - head);
+        assertEquals(((Number) ((Map<?, ?>) plan.get("total")).get("rotations")).longValue(), rotations,
+                "the planned network's rotations (its head included)");
         assertEquals(true, doc.get("countsIdenticalAcrossImages"));
         assertTrue(doc.get("timing") instanceof Map<?, ?>);
         assertEquals(List.of(), doc.get("disagreements"));

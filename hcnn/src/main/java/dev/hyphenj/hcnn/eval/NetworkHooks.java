@@ -11,6 +11,15 @@ public interface NetworkHooks<C> {
     C activate(C x);
 
     /**
+     * The activation of ciphertext {@code ciphertext} of the tensor entering activation layer {@code layer} (named as
+     * in the profiles: {@code relu_stem}, {@code layerS.B.relu1}, {@code layerS.B.relu2}), as a new handle; by
+     * default {@link #activate(Object)}, the same for every layer.
+     */
+    default C activate(String layer, int ciphertext, C x) {
+        return activate(x);
+    }
+
+    /**
      * A bootstrapped copy of x, at the top network level. {@code slots} is the sparse slot count the bootstrap may
      * use: x is periodic with that period.
      */

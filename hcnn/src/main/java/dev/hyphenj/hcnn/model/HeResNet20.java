@@ -84,12 +84,21 @@ public final class HeResNet20 {
      * be {@code appRelu}.
      */
     public Map<String, Activation> appRelu(ActivationProfile profile) {
+        return appRelu(profile, activationLayouts().keySet());
+    }
+
+    /**
+     * AppReLU for each of the named activation layers (named as in the profiles: {@value #STEM_ACTIVATION},
+     * {@code layerS.B.relu1}, {@code layerS.B.relu2}) with the layer's bound B from the profile, in the given order;
+     * the profile's activation must be {@code appRelu}. Any network with these layer names can use it.
+     */
+    public static Map<String, Activation> appRelu(ActivationProfile profile, java.util.Collection<String> names) {
         if (!ActivationProfile.APP_RELU.equals(profile.activation())) {
             throw new IllegalArgumentException(profile.source() + ": activation '" + profile.activation()
                     + "', expected '" + ActivationProfile.APP_RELU + "'");
         }
         Map<String, Activation> out = new LinkedHashMap<>();
-        for (String name : activationLayouts().keySet()) {
+        for (String name : names) {
             out.put(name, new AppRelu(profile.bound(name)));
         }
         return Collections.unmodifiableMap(out);

@@ -1,9 +1,11 @@
 package dev.hyphenj.hcnn.model;
 
 import dev.hyphenj.hcnn.act.Activation;
-import dev.hyphenj.hcnn.eval.HeEvaluator;
 import dev.hyphenj.hcnn.eval.OpCounts;
+import dev.hyphenj.hcnn.eval.NetworkHooks;
 import dev.hyphenj.hcnn.head.ClassifierHead;
+import dev.hyphenj.hcnn.plan.NetworkPlan;
+import dev.hyphenj.hcnn.plan.PlannedResNet20;
 import dev.hyphenj.hcnn.layout.Frame;
 import dev.hyphenj.hcnn.sim.SimCiphertext;
 import dev.hyphenj.hcnn.sim.SlotSimulator;
@@ -14,10 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * ResNet-20 on the slot simulator, image by image, next to the plain forward pass: the packed network
- * ({@link HeResNet20}) with the given activations (or the exact ReLU), then the classifier head (pooling and the
- * linear layer, {@link ClassifierHead}) on the packed features, with the operation counts and the time of each
- * layer. Thread-safe: every {@link #run} has its own simulator, so images can run in parallel.
+ * ResNet-20 on the slot simulator, image by image, next to the plain forward pass: the network as a
+ * {@link NetworkPlan} lays it out ({@link PlannedResNet20}: the planner's CAConv/RAConv, m, baby steps and gap
+ * refills, then the classifier head, {@link ClassifierHead}) with the given activations (or the exact ReLU), with
+ * the operation counts and the time of each layer. Thread-safe: every {@link #run} has its own simulator, so images can run in parallel.
  */
 public final class SimulatedResNet20 {
     /** The activation kind reported for the exact ReLU. */
@@ -26,35 +28,35 @@ public final class SimulatedResNet20 {
     public static final String HEAD = "head";
 
     private final ResNet20 plain;
-    private final HeResNet20 net;
-    private final ClassifierHead head;
+    private final PlannedResNet20 net;
     private final Map<String, Activation> activations;
     private final Map<String, String> layerOfActivation = new LinkedHashMap<>();
 
     /**
-     * The simulated network for weights {@code w} in frames {@code frame}, with m per stage {@code stageM}, and
-     * {@code activations} by activation-layer name ({@link HeResNet20#activationLayouts()}), or null for the exact
-     * ReLU.
+     * The simulated network for weights {@code w} in frames {@code frame}, laid out as {@code plan} says (the plan
+     * of {@link dev.hyphenj.hcnn.plan.ResNet20Planner}), with {@code activations} by activation-layer name
+     * ({@link PlannedResNet20#activationNames()}), or null for the exact ReLU.
      */
-    public SimulatedResNet20(ResNet20Weights w, Frame frame, int[] stageM, Map<String, ? extends Activation> activations) {
+    public SimulatedResNet20(ResNet20Weights w, Frame frame, NetworkPlan plan,
+            Map<String, ? extends Activation> activations) {
         this.plain = new ResNet20(w);
-        this.net = new HeResNet20(w, frame, stageM);
-        this.head = new ClassifierHead(net.outputLayout(), w.fcWeight(), w.fcBias());
+        this.net = new PlannedResNet20(w, frame, plan);
         if (activations != null) {
-            for (String name : net.activationLayouts().keySet()) {
+            for (String name : net.activationNames()) {
                 if (activations.get(name) == null) {
                     throw new IllegalArgumentException("no activation given for layer " + name);
                 }
             }
         }
         this.activations = activations == null ? null : Map.copyOf(activations);
-        for (String name : net.activationLayouts().keySet()) {
+        for (String name : net.activationNames()) {
             layerOfActivation.put(name, name.equals(HeResNet20.STEM_ACTIVATION) ? "stem"
                     : name.replace(".relu1", ".conv1").replace(".relu2", ".conv2"));
         }
     }
 
-    public HeResNet20 network() {
+    /** The network the simulator runs. */
+    public PlannedResNet20 network() {
         return net;
     }
 
@@ -130,7 +132,10 @@ public final class SimulatedResNet20 {
         return best;
     }
 
-    /** Runs one image of pixel values 0..255 [3][32][32]. */
+    /**
+     * Runs one image of pixel values 0..255 [3][32][32]. The plan's bootstraps are not simulated (the slots pass
+     * through unchanged, and levels keep counting down along the deepest path).
+     */
     public Run run(double[][][] pixels) {
         SlotSimulator sim = new SlotSimulator(net.inputLayout().frame().slots());
         double[][][] input = plain.normalize(pixels);
@@ -139,45 +144,40 @@ public final class SimulatedResNet20 {
         OpCounts start = sim.counts();
         OpCounts[] layerStart = {start, null};
         long[] time = {System.nanoTime()};
-        Map<String, Activation> counted = new LinkedHashMap<>();
-        if (activations != null) {
-            activations.forEach((name, act) -> counted.put(name, new Activation() {
-                @Override
-                public <C> C apply(HeEvaluator<C> ev, C x, int ciphertext) {
-                    if (layerStart[1] == null) {
-                        layerStart[1] = sim.counts();
-                    }
-                    return act.apply(ev, x, ciphertext);
-                }
+        NetworkHooks<SimCiphertext> hooks = new NetworkHooks<>() {
+            @Override
+            public SimCiphertext activate(SimCiphertext x) {
+                return sim.map(x, v -> Math.max(v, 0));
+            }
 
-                @Override
-                public int levels() {
-                    return act.levels();
+            @Override
+            public SimCiphertext activate(String layer, int ciphertext, SimCiphertext x) {
+                if (layerStart[1] == null) {
+                    layerStart[1] = sim.counts();
                 }
+                return activations == null ? activate(x) : activations.get(layer).apply(sim, x, ciphertext);
+            }
 
-                @Override
-                public String kind() {
-                    return act.kind();
-                }
-            }));
-        }
-        java.util.function.Consumer<String> layerDone = name -> {
-            OpCounts now = sim.counts();
-            long t = System.nanoTime();
-            OpCounts beforeActivation = layerStart[1] == null ? now : layerStart[1];
-            layers.add(new Layer(name, beforeActivation.since(layerStart[0]), now.since(beforeActivation),
-                    t - time[0]));
-            layerStart[0] = now;
-            layerStart[1] = null;
-            time[0] = t;
+            @Override
+            public SimCiphertext bootstrap(SimCiphertext x, int slots) {
+                return x;
+            }
+
+            @Override
+            public void layerDone(String name) {
+                OpCounts now = sim.counts();
+                long t = System.nanoTime();
+                OpCounts beforeActivation = layerStart[1] == null ? now : layerStart[1];
+                layers.add(new Layer(name, beforeActivation.since(layerStart[0]), now.since(beforeActivation),
+                        t - time[0]));
+                layerStart[0] = now;
+                layerStart[1] = null;
+                time[0] = t;
+            }
         };
-        List<SimCiphertext> features = activations == null
-                ? net.features(sim, x -> sim.map(x, v -> Math.max(v, 0)), image, layerDone)
-                : net.features(sim, counted, image, layerDone);
-        SimCiphertext encryptedLogits = head.apply(sim, features);
-        layerDone.accept(HEAD);
+        SimCiphertext encryptedLogits = net.logits(sim, hooks, image);
         int levels = encryptedLogits.levelsUsed();
-        double[] logits = head.decode(sim.decrypt(encryptedLogits));
+        double[] logits = net.head().decode(sim.decrypt(encryptedLogits));
         double[] expected = plain.classify(plain.features(input));
         return new Run(logits, expected, List.copyOf(layers), sim.counts().since(start), levels);
     }

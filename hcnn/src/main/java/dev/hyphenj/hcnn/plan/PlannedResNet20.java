@@ -7,10 +7,14 @@ import dev.hyphenj.hcnn.eval.NetworkHooks;
 import dev.hyphenj.hcnn.head.ClassifierHead;
 import dev.hyphenj.hcnn.layout.Frame;
 import dev.hyphenj.hcnn.layout.TensorLayout;
+import dev.hyphenj.hcnn.act.Activation;
+import dev.hyphenj.hcnn.act.ActivationProfile;
+import dev.hyphenj.hcnn.model.HeResNet20;
 import dev.hyphenj.hcnn.model.ResNet20Weights;
 import dev.hyphenj.hcnn.residual.OptionAShortcut;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * ResNet-20 as a {@link NetworkPlan} lays it out, end to end (logits included), written once against
@@ -27,6 +31,7 @@ public final class PlannedResNet20 {
     private final RAConv stem;
     private final List<Block> blocks = new ArrayList<>();
     private final ClassifierHead head;
+    private final List<String> activationNames = new ArrayList<>();
 
     private record Block(String name, CAConv conv1, RAConv conv2, OptionAShortcut shortcut, int[] midOffsets,
             int[] outOffsets) {}
@@ -68,10 +73,29 @@ public final class PlannedResNet20 {
             x = out;
         }
         head = new ClassifierHead(x, w.fcWeight(), w.fcBias());
+        activationNames.add(HeResNet20.STEM_ACTIVATION);
+        for (Block b : blocks) {
+            activationNames.add(b.name() + ".relu1");
+            activationNames.add(b.name() + ".relu2");
+        }
     }
 
     public NetworkPlan plan() {
         return plan;
+    }
+
+    /**
+     * The 19 activation layers in order of evaluation, named as in the profiles ({@code relu_stem}, then
+     * {@code layerS.B.relu1} and {@code layerS.B.relu2} of each block); {@link NetworkHooks#activate(String, int,
+     * Object)} hears these names.
+     */
+    public List<String> activationNames() {
+        return List.copyOf(activationNames);
+    }
+
+    /** AppReLU for every activation layer with the layer's bound B from the profile (as {@link HeResNet20}). */
+    public Map<String, Activation> appRelu(ActivationProfile profile) {
+        return HeResNet20.appRelu(profile, activationNames);
     }
 
     /** The layout the client packs the normalized image in: PR(stemM), gap 1. */
@@ -152,10 +176,12 @@ public final class PlannedResNet20 {
     private <C> Tensor<C> activate(HeEvaluator<C> ev, NetworkHooks<C> hooks, Tensor<C> t, TensorLayout layout,
             int index) {
         boolean boot = plan.bootstrapBefore().get(index);
+        String name = activationNames.get(index);
         List<C> out = new ArrayList<>(t.cts().size());
-        for (C c : t.cts()) {
+        for (int k = 0; k < t.cts().size(); k++) {
+            C c = t.cts().get(k);
             C b = boot ? hooks.bootstrap(c, bootstrapSlots(layout)) : c;
-            out.add(hooks.activate(b));
+            out.add(hooks.activate(name, k, b));
             if (b != c) {
                 ev.release(b);
             }
