@@ -10,7 +10,6 @@ import dev.hyphenj.ckks.boot.ComplexDiagonalMatrix;
 import dev.hyphenj.ckks.boot.HomomorphicDft;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -35,36 +34,21 @@ class ComplexLinearTransformTest {
             .levelBits(new int[] {30, 30}, new int[] {30}, new int[] {30}, new int[] {30}, new int[] {30},
                     new int[] {30}, new int[] {30}, new int[] {30})
             .specialBits(30, 30, 30).digitPrimes(2).logScale(30).insecure().build();
-    private Encoder encoder;
-    private SecretKey sk;
-    private KeyGenerator keyGenerator;
-    private Encryptor encryptor;
-    private Decryptor decryptor;
+    private TestClient client;
     private final SplittableRandom rnd = new SplittableRandom(4711);
 
     @BeforeAll
     void setUp() {
-        encoder = new Encoder(params);
-        keyGenerator = new KeyGenerator(params);
-        sk = keyGenerator.secretKey();
-        encryptor = new Encryptor(params, sk);
-        decryptor = new Decryptor(params, sk);
+        client = new TestClient(params);
     }
 
     @AfterAll
     void tearDown() {
-        sk.close();
+        client.close();
     }
 
     private EvaluationKeys keys(int[] steps, int level) {
-        Map<Long, SwitchingKey> galois = new HashMap<>();
-        for (int s : steps) {
-            long k = Encoder.galoisElement(s, params.n());
-            if (k != 1 && !galois.containsKey(k)) {
-                galois.put(k, keyGenerator.galoisKey(sk, k, level));
-            }
-        }
-        return new EvaluationKeys(null, galois);
+        return client.galoisKeys(steps, level);
     }
 
     private double[] random(int n) {
@@ -76,15 +60,11 @@ class ComplexLinearTransformTest {
     }
 
     private Ciphertext encrypt(double[] re, double[] im, int level, int logSlots) {
-        try (Plaintext pt = encoder.encode(re, im, level, params.scale(), logSlots)) {
-            return encryptor.encrypt(pt);
-        }
+        return client.encrypt(re, im, level, logSlots);
     }
 
     private double[][] decrypt(Ciphertext ct) {
-        try (Plaintext pt = decryptor.decrypt(ct)) {
-            return encoder.decode(pt);
-        }
+        return client.decrypt(ct);
     }
 
     private static Precision report(String what, double[][] got, double[][] want, double minBits) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -25,37 +24,22 @@ class LinearTransformTest {
     private static final int LEVEL = 4;
 
     private final Parameters params = TestParameters.SCALE_30;
-    private Encoder encoder;
-    private SecretKey sk;
-    private KeyGenerator keyGenerator;
-    private Encryptor encryptor;
-    private Decryptor decryptor;
+    private TestClient client;
     private final SplittableRandom rnd = new SplittableRandom(2024);
 
     @BeforeAll
     void setUp() {
-        encoder = new Encoder(params);
-        keyGenerator = new KeyGenerator(params);
-        sk = keyGenerator.secretKey();
-        encryptor = new Encryptor(params, sk);
-        decryptor = new Decryptor(params, sk);
+        client = new TestClient(params);
     }
 
     @AfterAll
     void tearDown() {
-        sk.close();
+        client.close();
     }
 
     /** Galois keys for exactly these steps, cut to {@code level}, no relinearization key. */
     private EvaluationKeys keys(int[] steps, int level) {
-        Map<Long, SwitchingKey> galois = new HashMap<>();
-        for (int s : steps) {
-            long k = Encoder.galoisElement(s, params.n());
-            if (k != 1 && !galois.containsKey(k)) {
-                galois.put(k, keyGenerator.galoisKey(sk, k, level));
-            }
-        }
-        return new EvaluationKeys(null, galois);
+        return client.galoisKeys(steps, level);
     }
 
     private double[] random(int n) {
@@ -67,15 +51,11 @@ class LinearTransformTest {
     }
 
     private Ciphertext encrypt(double[] v, int level, int logSlots) {
-        try (Plaintext pt = encoder.encode(v, new double[v.length], level, params.scale(), logSlots)) {
-            return encryptor.encrypt(pt);
-        }
+        return client.encrypt(v, new double[v.length], level, logSlots);
     }
 
     private double[] decrypt(Ciphertext ct) {
-        try (Plaintext pt = decryptor.decrypt(ct)) {
-            return encoder.decodeReal(pt);
-        }
+        return client.decrypt(ct)[0];
     }
 
     private static Precision report(String what, double[] got, double[] want, double minBits) {
