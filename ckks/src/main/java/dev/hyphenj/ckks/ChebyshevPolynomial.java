@@ -1,6 +1,7 @@
 package dev.hyphenj.ckks;
 
 import java.util.Arrays;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * p(x) = sum_i c_i T_i(t) with t = (2x - a - b) / (b - a), a real polynomial on [a, b] in the Chebyshev basis
@@ -38,6 +39,32 @@ public final class ChebyshevPolynomial {
     /** A polynomial on [-1, 1] (no change of variable). */
     public static ChebyshevPolynomial onUnitInterval(double... coefficients) {
         return new ChebyshevPolynomial(-1, 1, coefficients);
+    }
+
+    /**
+     * The interpolant of f of the given degree at the Chebyshev points of the first kind on [a, b]: c_j =
+     * (2 - [j = 0]) / (d + 1) sum_k f(x_k) T_j(t_k), t_k = cos(pi (k + 1/2) / (d + 1)). Near-minimax for smooth f; its
+     * error decays like that of the best approximation.
+     */
+    public static ChebyshevPolynomial interpolate(DoubleUnaryOperator f, double a, double b, int degree) {
+        if (degree < 0) {
+            throw new IllegalArgumentException("Chebyshev interpolation: degree " + degree + " is negative");
+        }
+        int m = degree + 1;
+        double[] values = new double[m];
+        for (int k = 0; k < m; k++) {
+            double t = Math.cos(Math.PI * (k + 0.5) / m);
+            values[k] = f.applyAsDouble((b - a) / 2 * t + (a + b) / 2);
+        }
+        double[] c = new double[m];
+        for (int j = 0; j < m; j++) {
+            double sum = 0;
+            for (int k = 0; k < m; k++) {
+                sum += values[k] * Math.cos(Math.PI * j * (k + 0.5) / m);
+            }
+            c[j] = (j == 0 ? 1.0 : 2.0) / m * sum;
+        }
+        return new ChebyshevPolynomial(a, b, c);
     }
 
     public double lower() {

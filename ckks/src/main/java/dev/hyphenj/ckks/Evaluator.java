@@ -6,6 +6,7 @@ import dev.hyphenj.ntt.Parallel;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Homomorphic operations on ciphertexts. Results are new ciphertexts (close them); inputs are not modified unless
@@ -20,6 +21,7 @@ public final class Evaluator {
     private final KeySwitcher switcher;
     private final Encoder encoder;
     private final Kernels kernels = Kernels.get();
+    private final LongAdder keySwitches = new LongAdder();
 
     /** An evaluator with evaluation keys (may be null for operations that need none). */
     public Evaluator(Parameters params, EvaluationKeys keys) {
@@ -31,6 +33,11 @@ public final class Evaluator {
 
     public Parameters parameters() {
         return params;
+    }
+
+    /** Key switches this evaluator has performed (relinearizations, rotations, conjugations), for op counts. */
+    public long keySwitchCount() {
+        return keySwitches.sum();
     }
 
     // ------------------------------------------------------------------------------------------------ additive
@@ -137,6 +144,7 @@ public final class Evaluator {
             try (KeySwitcher.Decomposition dec = switcher.decompose(d2, level)) {
                 switcher.switchKey(dec, keys().relinearization(), k0, k1);
             }
+            keySwitches.increment();
             d0.add(k0, d0);
             d1.add(k1, d1);
         }
@@ -249,6 +257,7 @@ public final class Evaluator {
                 } else {
                     // the key is stored pre-permuted: X^k(c0 + k0), X^k(k1) is the rotated ciphertext
                     switcher.switchKey(dec, keys().galois(k), c0, c1);
+                    keySwitches.increment();
                     c0.add(a.c0(), c0);
                     c0.automorphismNtt(k, c0);
                     c1.automorphismNtt(k, c1);

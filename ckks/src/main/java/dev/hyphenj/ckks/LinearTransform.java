@@ -223,15 +223,32 @@ public final class LinearTransform {
     }
 
     /**
+     * y = M x rescaled to exactly {@code outputScale} (level one lower): the diagonals are encoded at
+     * outputScale Q_l / scale(x) instead of Q_l, which moves the scale (and the magnitude of the ciphertext) by
+     * outputScale / scale(x) at no cost. The diagonals' rounding is relative to that encoding scale.
+     */
+    public Ciphertext apply(Evaluator evaluator, Ciphertext ct, double outputScale) {
+        double diagonalScale = outputScale * levelModulus(evaluator.parameters(), ct.level()) / ct.scale();
+        try (Ciphertext sum = applyWithoutRescale(evaluator, ct, diagonalScale)) {
+            Ciphertext out = evaluator.rescale(sum);
+            out.setScale(outputScale); // equal up to the rounding of doubles
+            return out;
+        }
+    }
+
+    /**
      * y = M x by baby-step giant-step before the rescale: at the input's level, scale input scale * Q_l. The caller
      * rescales (after adding other terms at the same scale, if it likes).
      */
     public Ciphertext applyWithoutRescale(Evaluator evaluator, Ciphertext ct) {
+        return applyWithoutRescale(evaluator, ct, levelModulus(evaluator.parameters(), ct.level()));
+    }
+
+    private Ciphertext applyWithoutRescale(Evaluator evaluator, Ciphertext ct, double diagonalScale) {
         check(evaluator, ct);
         Parameters params = evaluator.parameters();
         Encoder encoder = new Encoder(params);
         int level = ct.level();
-        double diagonalScale = levelModulus(params, level);
         Ciphertext[] rotated = rotations(evaluator, ct, babyList, "baby");
         Ciphertext acc = null;
         try {

@@ -36,6 +36,11 @@ final class TestClient implements AutoCloseable {
         return new EvaluationKeys(null, galois);
     }
 
+    /** Relinearization, conjugation (if asked) and Galois keys for these rotation steps, all at the top level. */
+    EvaluationKeys evaluationKeys(int[] steps, boolean conjugation) {
+        return keyGenerator.evaluationKeys(sk, steps, conjugation);
+    }
+
     /** re + i im in 2^logSlots slots at the given level and the parameters' scale, encrypted. */
     Ciphertext encrypt(double[] re, double[] im, int level, int logSlots) {
         try (Plaintext pt = encoder.encode(re, im, level, params.scale(), logSlots)) {

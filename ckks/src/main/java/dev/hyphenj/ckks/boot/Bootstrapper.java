@@ -1,0 +1,300 @@
+package dev.hyphenj.ckks.boot;
+
+import dev.hyphenj.ckks.ChebyshevEvaluator;
+import dev.hyphenj.ckks.ChebyshevPolynomial;
+import dev.hyphenj.ckks.Ciphertext;
+import dev.hyphenj.ckks.Encoder;
+import dev.hyphenj.ckks.Evaluator;
+import dev.hyphenj.ckks.LinearTransform;
+import dev.hyphenj.ckks.Parameters;
+import dev.hyphenj.ckks.Plaintext;
+import dev.hyphenj.ntt.BaseConverter;
+import dev.hyphenj.ntt.Kernels;
+import dev.hyphenj.ntt.ModArith;
+import dev.hyphenj.ntt.RnsBasis;
+import dev.hyphenj.ntt.RnsPoly;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Bootstrapping of ciphertexts with 2^logSlots slots: a ciphertext at any level comes back at
+ * {@link BootstrapParameters#outputLevel}, with the same slots (real parts; the imaginary parts are removed).
+ *
+ * <p>The steps, with q0 the modulus of level 0 (the product of its primes) and t the decryption polynomial:
+ * <ol>
+ * <li><b>Real part, ratio.</b> Drop to level 0, multiply by an integer 2^k and add the conjugate: t = Delta' m with
+ * m the real part of the slots and q0 / Delta' = 2^logMessageRatio (the conjugation's key-switching noise is then
+ * tiny against Delta'; doing this after ModRaise would give I half-integers).</li>
+ * <li><b>ModRaise.</b> The centered coefficients of c0, c1 modulo q0 taken modulo the whole chain: t becomes
+ * Delta' m + q0 I with I small (sparse secret).</li>
+ * <li><b>SubSum</b> (sparse slots only, s &lt; N/2). The message lives in the subring of polynomials in X^(N/2s);
+ * the trace onto it (log2(N/2s) rotations by s 2^j, after multiplying by (N/2s)^-1 mod every prime) keeps exactly
+ * those coefficients of t, so EvalMod sees only the 2s that matter.</li>
+ * <li><b>CoeffToSlot</b> (levels from the top): {@link HomomorphicDft#coeffToSlot}, the ciphertext declared at scale
+ * sigma = Q_(EvalMod level) and the first group multiplied by sigma / (2 q0 K), so the slots hold
+ * u_j / 2 with u_j = y_j + i y_(j+s) in bit-reversed order, y = t / (q0 K), at scale sigma (where T_1 is stable).</li>
+ * <li>Split into real and imaginary parts (u/2 + conj(u/2) and -i (u/2 - conj(u/2))), EvalMod on each
+ * ({@link BootstrapParameters#evalModStages()}), which lands on the scale that makes the result read as the
+ * message's coefficients at the output scale; recombine re + i im.</li>
+ * <li><b>SlotToCoeff</b>: {@link HomomorphicDft#slotToCoeff}; the bit reversals cancel.</li>
+ * </ol>
+ * Keys: {@link #rotationSteps()} plus conjugation, and relinearization. An instance holds the transforms (their
+ * diagonals in double) and is safe to share between threads once built.
+ */
+public final class Bootstrapper {
+    private final Parameters params;
+    private final BootstrapParameters boot;
+    private final int logSlots;
+    private final int slots;
+    private final List<LinearTransform> coeffToSlot = new ArrayList<>();
+    private final List<LinearTransform> slotToCoeff = new ArrayList<>();
+    private final ChebyshevPolynomial cosine;
+    private final double q0;
+    /** The declared scale of the raised ciphertext: the modulus of the level EvalMod starts at. */
+    private final double sigma;
+    private final BaseConverter raise;
+
+    public Bootstrapper(Parameters params, BootstrapParameters boot, int logSlots) {
+        if (logSlots < 1 || logSlots > params.logN() - 1) {
+            throw new IllegalArgumentException("bootstrapping: log2 slots " + logSlots + " is outside 1.."
+                    + (params.logN() - 1));
+        }
+        boot.outputLevel(params); // throws if the chain is too short
+        if (params.primesAtLevel(params.maxLevel()) == params.primesAtLevel(0)) {
+            throw new IllegalArgumentException("bootstrapping needs levels above q0");
+        }
+        this.params = params;
+        this.boot = boot;
+        this.logSlots = logSlots;
+        this.slots = 1 << logSlots;
+        this.q0 = product(params.levelPrimes(0));
+        this.sigma = product(params.levelPrimes(boot.evalModLevel(params)));
+        this.cosine = boot.cosine();
+        List<ComplexDiagonalMatrix> cts = HomomorphicDft.coeffToSlot(logSlots, boot.coeffsToSlotsDepth());
+        // sigma / (2 q0 K) split evenly over the groups: each group's diagonals, encoded at about 2^56, then keep
+        // the most bits (one group carrying the whole 2^-10 would lose them)
+        double perGroup = Math.pow(sigma / (2 * q0 * boot.k()), 1.0 / cts.size());
+        for (ComplexDiagonalMatrix group : cts) {
+            ComplexDiagonalMatrix m = group.scale(perGroup);
+            coeffToSlot.add(LinearTransform.ofComplex(m.realDiagonals(), m.imagDiagonals(), logSlots));
+        }
+        for (ComplexDiagonalMatrix m : HomomorphicDft.slotToCoeff(logSlots, boot.slotsToCoeffsDepth())) {
+            slotToCoeff.add(LinearTransform.ofComplex(m.realDiagonals(), m.imagDiagonals(), logSlots));
+        }
+        long[] all = params.basisQ(params.maxLevel()).primes();
+        int low = params.primesAtLevel(0);
+        this.raise = BaseConverter.exact(Arrays.copyOfRange(all, 0, low), Arrays.copyOfRange(all, low, all.length));
+    }
+
+    public int logSlots() {
+        return logSlots;
+    }
+
+    public BootstrapParameters parameters() {
+        return boot;
+    }
+
+    /** The level of a bootstrapped ciphertext. */
+    public int outputLevel() {
+        return boot.outputLevel(params);
+    }
+
+    /**
+     * The rotation steps a bootstrap needs (SubSum, CoeffToSlot, SlotToCoeff), sorted; it also needs the conjugation
+     * key and the relinearization key.
+     */
+    public int[] rotationSteps() {
+        TreeSet<Integer> steps = new TreeSet<>();
+        for (int step : subSumSteps()) {
+            steps.add(step);
+        }
+        for (LinearTransform t : coeffToSlot) {
+            Arrays.stream(t.rotationSteps()).forEach(steps::add);
+        }
+        for (LinearTransform t : slotToCoeff) {
+            Arrays.stream(t.rotationSteps()).forEach(steps::add);
+        }
+        steps.remove(0);
+        return steps.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The bootstrapped ciphertext at {@link #outputLevel()} and exactly {@code outputScale}: its slots are the real
+     * parts of the input's slots (within the bootstrap's precision). The input must have this bootstrapper's slot
+     * count, real parts of magnitude at most about 1, and a scale at most q0 / 2^logMessageRatio.
+     */
+    public Ciphertext bootstrap(Evaluator ev, Ciphertext in, double outputScale) {
+        if (in.logSlots() != logSlots) {
+            throw new IllegalArgumentException("bootstrapping for 2^" + logSlots + " slots given a ciphertext with 2^"
+                    + in.logSlots());
+        }
+        if (ev.parameters() != params && !Arrays.equals(ev.parameters().hash(), params.hash())) {
+            throw new IllegalArgumentException("bootstrapping for parameters '" + params.name()
+                    + "' given an evaluator for '" + ev.parameters().name() + "'");
+        }
+        ev.requireRotationKeys("bootstrapping", rotationSteps());
+        double messageScale;
+        Ciphertext ct;
+        try (Ciphertext real = realPartAtRatio(ev, in)) {
+            messageScale = real.scale();
+            ct = modRaise(real);
+        }
+        if (slots < params.n() / 2) {
+            ct = replace(ct, subSum(ev, ct));
+        }
+        ct.setScale(sigma);
+        for (LinearTransform t : coeffToSlot) {
+            ct = replace(ct, t.apply(ev, ct));
+        }
+        ct = replace(ct, ev.dropLevel(ct, boot.evalModLevel(params)));
+        // EvalMod's result v = sin(2 pi t / q0) ~ 2 pi Delta' mu / q0 at scale S reads as mu at coefficientScale
+        // when S = coefficientScale q0 / (2 pi Delta')
+        double coefficientScale = outputScale * Math.pow(2, 2 + logSlots / 2.0);
+        double evalModScale = coefficientScale * q0 / (2 * Math.PI * messageScale);
+        Ciphertext both;
+        try (Ciphertext conj = ev.conjugate(ct); Ciphertext sum = ev.add(ct, conj);
+                Ciphertext diff = ev.sub(ct, conj); Ciphertext imag = timesI(ev, diff, true)) {
+            ct.close();
+            try (Ciphertext re = evalMod(ev, sum, evalModScale); Ciphertext im = evalMod(ev, imag, evalModScale);
+                    Ciphertext iIm = timesI(ev, im, false)) {
+                both = ev.add(re, iIm);
+            }
+        }
+        both.setScale(coefficientScale);
+        ct = both;
+        for (int g = 1; g <= slotToCoeff.size(); g++) {
+            double scale = g == slotToCoeff.size() ? outputScale
+                    : coefficientScale * Math.pow(outputScale / coefficientScale, (double) g / slotToCoeff.size());
+            ct = replace(ct, slotToCoeff.get(g - 1).apply(ev, ct, scale));
+        }
+        if (ct.level() > outputLevel()) { // fewer FFT groups than levels for tiny slot counts
+            ct = replace(ct, ev.dropLevel(ct, outputLevel()));
+        }
+        return ct;
+    }
+
+    /**
+     * sin(2 pi K y) slot-wise at exactly {@code targetScale}: the cosine interpolant, then r double angles
+     * c -> 2 c^2 - 1, one level each (the product rescaled, doubled exactly, minus 1). Each double angle squares the
+     * scale and divides by its level's modulus, so the cosine lands on the scale that r such steps turn into the
+     * target (the square root of target times modulus, backwards from the last step).
+     */
+    private Ciphertext evalMod(Evaluator ev, Ciphertext y, double targetScale) {
+        int r = boot.doubleAngles();
+        int cosLevel = y.level() - cosine.polynomialDepth();
+        double[] scales = new double[r + 1];
+        scales[r] = targetScale;
+        for (int j = r; j >= 1; j--) {
+            scales[j - 1] = Math.sqrt(scales[j] * product(params.levelPrimes(cosLevel - (j - 1))));
+        }
+        Ciphertext c = new ChebyshevEvaluator(ev).evaluate(y, cosine, scales[0], 0);
+        for (int j = 1; j <= r; j++) {
+            try (Ciphertext square = ev.multiply(c, c); Ciphertext rescaled = ev.rescale(square);
+                    Ciphertext doubled = ev.mulInteger(rescaled, 2)) {
+                c.close();
+                c = ev.addConstant(doubled, -1);
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Level 0, times 2^k, plus its conjugate: decrypts to 2^(k+1) Re(m) Delta with q0 / (2^(k+1) Delta) about
+     * 2^logMessageRatio; the returned scale is that message scale.
+     */
+    private Ciphertext realPartAtRatio(Evaluator ev, Ciphertext in) {
+        int shift = (int) Math.round(Math.log(q0 / in.scale()) / Math.log(2)) - boot.logMessageRatio() - 1;
+        if (shift < 0) {
+            throw new IllegalArgumentException(String.format("bootstrapping: the input scale 2^%.1f leaves q0 = 2^%.1f"
+                    + " less than the message ratio 2^%d", log2(in.scale()), log2(q0), boot.logMessageRatio()));
+        }
+        try (Ciphertext low = ev.dropLevel(in, 0); Ciphertext scaled = ev.mulInteger(low, 1L << shift);
+                Ciphertext conj = ev.conjugate(scaled)) {
+            Ciphertext sum = ev.add(scaled, conj);
+            sum.setScale(in.scale() * Math.scalb(2.0, shift));
+            return sum;
+        }
+    }
+
+    /** c0, c1 modulo q0 (centered) taken modulo every prime of the top level. */
+    private Ciphertext modRaise(Ciphertext ct) {
+        RnsBasis top = params.basisQ(params.maxLevel());
+        int low = params.primesAtLevel(0);
+        long limbBytes = top.limbBytes();
+        Kernels kernels = Kernels.get();
+        RnsPoly[] out = new RnsPoly[2];
+        RnsPoly[] in = {ct.c0(), ct.c1()};
+        for (int c = 0; c < 2; c++) {
+            RnsPoly r = RnsPoly.allocate(top);
+            try (RnsPoly coefficients = RnsPoly.copyOf(in[c])) {
+                coefficients.inverseNtt();
+                raise.convert(kernels, coefficients.segment(),
+                        r.segment().asSlice(low * limbBytes, (top.size() - low) * limbBytes), params.n());
+            }
+            r.copyLimbsFrom(in[c], 0, 0, low);
+            for (int i = low; i < top.size(); i++) {
+                kernels.forwardNtt(r.limb(i), top.tables(i));
+            }
+            out[c] = r;
+        }
+        return new Ciphertext(out[0], out[1], params.maxLevel(), ct.scale(), logSlots);
+    }
+
+    /** Rotation steps of the trace onto the 2s-coefficient subring: s, 2s, .., N/4. */
+    private int[] subSumSteps() {
+        List<Integer> steps = new ArrayList<>();
+        for (int step = slots; step < params.n() / 2; step *= 2) {
+            steps.add(step);
+        }
+        return steps.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** (N/2s)^-1 times the trace: keeps the coefficients at multiples of N/2s, zeroes the others. */
+    private Ciphertext subSum(Evaluator ev, Ciphertext ct) {
+        long factor = params.n() / (2L * slots);
+        RnsBasis basis = params.basisQ(ct.level());
+        Kernels kernels = Kernels.get();
+        Ciphertext acc = ct.copy();
+        for (int i = 0; i < basis.size(); i++) {
+            int inv = (int) ModArith.invMod(factor % basis.prime(i), basis.prime(i));
+            kernels.mulScalar(acc.c0().limb(i), inv, acc.c0().limb(i), basis.modulus(i));
+            kernels.mulScalar(acc.c1().limb(i), inv, acc.c1().limb(i), basis.modulus(i));
+        }
+        for (int step : subSumSteps()) {
+            try (Ciphertext rotated = ev.rotate(acc, step)) {
+                ev.addInPlace(acc, rotated);
+            }
+        }
+        return acc;
+    }
+
+    /** ct times i (or -i): a product with the monomial X^(N/2) (negated), exact, the scale unchanged. */
+    private Ciphertext timesI(Evaluator ev, Ciphertext ct, boolean negative) {
+        double[] re = new double[slots], im = new double[slots];
+        Arrays.fill(im, negative ? -1 : 1);
+        try (Plaintext unit = new Encoder(params).encode(re, im, ct.level(), 1, logSlots)) {
+            return ev.mulPlain(ct, unit);
+        }
+    }
+
+    private static Ciphertext replace(Ciphertext old, Ciphertext next) {
+        if (old != next) {
+            old.close();
+        }
+        return next;
+    }
+
+    private static double product(long[] primes) {
+        double p = 1;
+        for (long q : primes) {
+            p *= q;
+        }
+        return p;
+    }
+
+    private static double log2(double x) {
+        return Math.log(x) / Math.log(2);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.hyphenj.ckks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hyphenj.ckks.boot.BootstrapParameters;
+import dev.hyphenj.ckks.boot.Bootstrapper;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Bootstrapping on an insecure N = 2^12 chain shaped like the ResNet profile (q0 of two primes, scale 2^30, one-prime
+ * SlotToCoeff levels, two-prime EvalMod and CoeffToSlot levels, h = 192): the bootstrapped slots match the input's
+ * real parts (plain double math) within the designed precision, the level is restored, the scale is the one asked
+ * for, and the imaginary part is gone.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BootstrapperTest {
+    static final BootstrapParameters BOOT = new BootstrapParameters(3, 3, 24, 31, 4, 12);
+    private static final int USER_LEVELS = 2;
+
+    private final Parameters params = chain();
+    private TestClient client;
+    private final SplittableRandom rnd = new SplittableRandom(2718);
+
+    static Parameters chain() {
+        int[][] bits = new int[1 + USER_LEVELS + BOOT.depth()][];
+        bits[0] = new int[] {30, 30};
+        for (int l = 1; l < bits.length; l++) {
+            boolean onePrime = l <= USER_LEVELS + BOOT.slotsToCoeffsDepth();
+            bits[l] = onePrime ? new int[] {30} : new int[] {28, 28};
+        }
+        return Parameters.builder("test-boot").logN(12).levelBits(bits).specialBits(30, 30, 30, 30, 30, 30)
+                .digitPrimes(5).logScale(30).secret(SecretDistribution.sparse(192)).insecure().build();
+    }
+
+    @BeforeAll
+    void setUp() {
+        client = new TestClient(params);
+    }
+
+    @AfterAll
+    void tearDown() {
+        client.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {11, 7})
+    void bootstrapsToTheOutputLevelWithinPrecision(int logSlots) {
+        Bootstrapper boot = new Bootstrapper(params, BOOT, logSlots);
+        int slots = 1 << logSlots;
+        double[] re = new double[slots], im = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            re[i] = rnd.nextDouble(-1, 1);
+            im[i] = rnd.nextDouble(-0.01, 0.01); // imaginary noise, as a network leaves it
+        }
+        try (EvaluationKeys keys = client.evaluationKeys(boot.rotationSteps(), true);
+                Ciphertext in = client.encrypt(re, im, 0, logSlots)) {
+            Evaluator ev = new Evaluator(params, keys);
+            try (Ciphertext out = boot.bootstrap(ev, in, params.scale())) {
+                assertEquals(USER_LEVELS, out.level());
+                assertEquals(USER_LEVELS, boot.outputLevel());
+                assertEquals(params.scale(), out.scale(), 0);
+                double[][] got = client.decrypt(out);
+                Precision p = Precision.of(got[0], got[1], re, new double[slots]);
+                System.out.printf("bootstrap 2^%d slots: %s, %d key switches%n", logSlots, p, ev.keySwitchCount());
+                assertTrue(p.meanBits() >= 20, p.toString());
+                assertTrue(p.worstBits() >= 18, p.toString());
+            }
+        }
+    }
+
+    /** The EvalMod composite in double: within 2^-35 of sin(2 pi K y) near every integer K y in (-K, K). */
+    @Test
+    void evalModApproximatesTheSine() {
+        ChebyshevPolynomial cosine = BOOT.cosine();
+        double worst = 0;
+        for (int i = -BOOT.k() + 1; i < BOOT.k(); i++) {
+            for (double e = -1e-3; e <= 1e-3; e += 1e-5) {
+                double y = (i + e) / BOOT.k(), v = cosine.evaluate(y);
+                for (int j = 0; j < BOOT.doubleAngles(); j++) {
+                    v = 2 * v * v - 1;
+                }
+                worst = Math.max(worst, Math.abs(v - Math.sin(2 * Math.PI * BOOT.k() * y)));
+            }
+        }
+        assertTrue(worst < 0x1p-35, "EvalMod error 2^" + Math.log(worst) / Math.log(2));
+        assertEquals(9, BOOT.evalModDepth());
+        assertEquals(15, BOOT.depth());
+    }
+
+    @Test
+    void refusesWrongSlotCountsAndShortChains() {
+        Bootstrapper boot = new Bootstrapper(params, BOOT, 7);
+        try (Ciphertext in = client.encrypt(new double[256], new double[256], 0, 8)) {
+            assertThrows(IllegalArgumentException.class, () -> boot.bootstrap(new Evaluator(params, null), in, 1));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Bootstrapper(TestParameters.SCALE_30, BOOT, 7));
+        assertThrows(IllegalArgumentException.class, () -> new BootstrapParameters(3, 3, 0, 31, 4, 12));
+    }
+}
