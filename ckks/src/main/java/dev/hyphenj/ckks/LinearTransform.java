@@ -228,6 +228,7 @@ public final class LinearTransform {
      * outputScale / scale(x) at no cost. The diagonals' rounding is relative to that encoding scale.
      */
     public Ciphertext apply(Evaluator evaluator, Ciphertext ct, double outputScale) {
+        check(evaluator, ct);
         double diagonalScale = outputScale * levelModulus(evaluator.parameters(), ct.level()) / ct.scale();
         try (Ciphertext sum = applyWithoutRescale(evaluator, ct, diagonalScale)) {
             Ciphertext out = evaluator.rescale(sum);
@@ -241,6 +242,7 @@ public final class LinearTransform {
      * rescales (after adding other terms at the same scale, if it likes).
      */
     public Ciphertext applyWithoutRescale(Evaluator evaluator, Ciphertext ct) {
+        check(evaluator, ct);
         return applyWithoutRescale(evaluator, ct, levelModulus(evaluator.parameters(), ct.level()));
     }
 
