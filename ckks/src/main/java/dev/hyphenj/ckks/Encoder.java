@@ -1,11 +1,9 @@
 package dev.hyphenj.ckks;
 
 import dev.hyphenj.ntt.CrtReconstructor;
+import dev.hyphenj.ntt.ModArith;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -168,10 +166,12 @@ public final class Encoder {
                 for (int l = 0; l < k; l++) {
                     p.set(l, i, (int) Math.floorMod(v, basis.prime(l)));
                 }
-            } else {
-                BigInteger v = new BigDecimal(x).setScale(0, RoundingMode.HALF_EVEN).toBigIntegerExact();
+            } else { // an integer m 2^e with m of 53 bits: no rounding left to do
+                int e = Math.getExponent(x) - 52;
+                long m = (long) Math.scalb(x, -e);
                 for (int l = 0; l < k; l++) {
-                    p.set(l, i, v.mod(BigInteger.valueOf(basis.prime(l))).intValue());
+                    long q = basis.prime(l);
+                    p.set(l, i, (int) (Math.floorMod(m, q) * ModArith.powMod(2, e, q) % q));
                 }
             }
         }

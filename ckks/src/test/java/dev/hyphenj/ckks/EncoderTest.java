@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hyphenj.ntt.RnsBasis;
+import dev.hyphenj.ntt.RnsPoly;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -80,5 +82,24 @@ class EncoderTest {
         assertThrows(IllegalArgumentException.class, () -> encoder.encode(new double[] {Double.NaN}, 0, 1e9));
         assertThrows(IllegalArgumentException.class, () -> encoder.encode(new double[] {1}, 0, 0.5));
         assertThrows(IllegalArgumentException.class, () -> encoder.encode(new double[] {1}, params.maxLevel() + 1, 1e9));
+    }
+
+    /** Coefficients beyond 2^62 (constants at scales near 2^80) reduce exactly: against BigInteger residues. */
+    @Test
+    void hugeCoefficientsReduceExactly() {
+        RnsBasis basis = params.basisQ(params.maxLevel());
+        SplittableRandom rnd = new SplittableRandom(99);
+        for (int t = 0; t < 200; t++) {
+            double x = Math.scalb(rnd.nextDouble(-1, 1), 62 + rnd.nextInt(40));
+            double[] coefficients = new double[params.n()];
+            coefficients[t] = x;
+            try (RnsPoly p = Encoder.toPoly(coefficients, basis)) {
+                java.math.BigInteger v = new java.math.BigDecimal(x).toBigIntegerExact();
+                for (int l = 0; l < basis.size(); l++) {
+                    long want = v.mod(java.math.BigInteger.valueOf(basis.prime(l))).longValue();
+                    assertEquals(want, p.get(l, t), "coefficient " + x + " mod " + basis.prime(l));
+                }
+            }
+        }
     }
 }
