@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = HyphenCli.Version.class,
         subcommands = {NttDemoCommand.class, BenchCommand.class, ParamsCommand.class, SimulateCommand.class,
-                PlanCommand.class, CommandLine.HelpCommand.class},
+                PlanCommand.class, BootstrapBenchCommand.class, CommandLine.HelpCommand.class},
         description = "HyPHEN-J: encrypted CNN inference with RNS-CKKS on CPUs (a Java reading of HyPHEN).",
         footer = {
             "",

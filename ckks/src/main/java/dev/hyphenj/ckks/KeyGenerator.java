@@ -45,10 +45,15 @@ public final class KeyGenerator {
 
     /** The relinearization key: switches s^2 to s, at the top level. */
     public SwitchingKey relinearizationKey(SecretKey sk) {
+        return relinearizationKey(sk, params.maxLevel());
+    }
+
+    /** The relinearization key cut to ciphertexts at levels up to {@code level}. */
+    public SwitchingKey relinearizationKey(SecretKey sk, int level) {
         check(sk);
         try (RnsPoly s2 = RnsPoly.zeros(sk.poly().basis())) {
             sk.poly().mul(sk.poly(), s2);
-            return switchingKey(sk, s2, params.maxLevel(), 0, 1);
+            return switchingKey(sk, s2, level, 0, 1);
         }
     }
 

@@ -4,10 +4,14 @@ import dev.hyphenj.ckks.ChebyshevEvaluator;
 import dev.hyphenj.ckks.ChebyshevPolynomial;
 import dev.hyphenj.ckks.Ciphertext;
 import dev.hyphenj.ckks.Encoder;
+import dev.hyphenj.ckks.EvaluationKeys;
 import dev.hyphenj.ckks.Evaluator;
+import dev.hyphenj.ckks.KeyGenerator;
 import dev.hyphenj.ckks.LinearTransform;
 import dev.hyphenj.ckks.Parameters;
 import dev.hyphenj.ckks.Plaintext;
+import dev.hyphenj.ckks.SecretKey;
+import dev.hyphenj.ckks.SwitchingKey;
 import dev.hyphenj.ntt.BaseConverter;
 import dev.hyphenj.ntt.Kernels;
 import dev.hyphenj.ntt.ModArith;
@@ -15,7 +19,11 @@ import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -121,11 +129,68 @@ public final class Bootstrapper {
     }
 
     /**
+     * Each rotation step a bootstrap needs with the highest level it is used at (SubSum and CoeffToSlot at the top,
+     * SlotToCoeff from the level after EvalMod down): generate each key cut to its level.
+     */
+    public SortedMap<Integer, Integer> rotationKeyLevels() {
+        SortedMap<Integer, Integer> levels = new TreeMap<>();
+        int stcTop = boot.evalModLevel(params) - boot.evalModDepth();
+        for (LinearTransform t : slotToCoeff) {
+            Arrays.stream(t.rotationSteps()).forEach(step -> levels.put(step, stcTop));
+        }
+        for (LinearTransform t : coeffToSlot) {
+            Arrays.stream(t.rotationSteps()).forEach(step -> levels.put(step, params.maxLevel()));
+        }
+        for (int step : subSumSteps()) {
+            levels.put(step, params.maxLevel());
+        }
+        levels.remove(0);
+        return levels;
+    }
+
+    /** The highest level of a conjugation in a bootstrap: the split before EvalMod (the other is at level 0). */
+    public int conjugationLevel() {
+        return boot.evalModLevel(params);
+    }
+
+    /** The highest level of a relinearization in a bootstrap: EvalMod's first product. */
+    public int relinearizationLevel() {
+        return boot.evalModLevel(params);
+    }
+
+    /**
+     * The keys a bootstrap needs, each cut to the highest level it is used at ({@link #rotationKeyLevels()},
+     * {@link #conjugationLevel()}, {@link #relinearizationLevel()}).
+     */
+    public EvaluationKeys generateKeys(KeyGenerator generator, SecretKey sk) {
+        Map<Long, SwitchingKey> galois = new HashMap<>();
+        for (Map.Entry<Integer, Integer> e : rotationKeyLevels().entrySet()) {
+            long k = Encoder.galoisElement(e.getKey(), params.n());
+            galois.put(k, generator.galoisKey(sk, k, e.getValue()));
+        }
+        long conj = Encoder.conjugationElement(params.n());
+        galois.put(conj, generator.galoisKey(sk, conj, conjugationLevel()));
+        return new EvaluationKeys(generator.relinearizationKey(sk, relinearizationLevel()), galois);
+    }
+
+    /**
      * The bootstrapped ciphertext at {@link #outputLevel()} and exactly {@code outputScale}: its slots are the real
      * parts of the input's slots (within the bootstrap's precision). The input must have this bootstrapper's slot
      * count, real parts of magnitude at most about 1, and a scale at most q0 / 2^logMessageRatio.
      */
     public Ciphertext bootstrap(Evaluator ev, Ciphertext in, double outputScale) {
+        return bootstrap(ev, in, outputScale, (phase, nanos) -> { });
+    }
+
+    /** Receives the time of each phase of a bootstrap as it ends. */
+    @FunctionalInterface
+    public interface PhaseListener {
+        /** {@code phase}: "modRaise", "subSum", "coeffToSlot", "evalMod" or "slotToCoeff". */
+        void phaseEnded(String phase, long nanos);
+    }
+
+    /** {@link #bootstrap(Evaluator, Ciphertext, double)}, telling {@code listener} the time of each phase. */
+    public Ciphertext bootstrap(Evaluator ev, Ciphertext in, double outputScale, PhaseListener listener) {
         if (in.logSlots() != logSlots) {
             throw new IllegalArgumentException("bootstrapping for 2^" + logSlots + " slots given a ciphertext with 2^"
                     + in.logSlots());
@@ -137,18 +202,22 @@ public final class Bootstrapper {
         ev.requireRotationKeys("bootstrapping", rotationSteps());
         double messageScale;
         Ciphertext ct;
+        long start = System.nanoTime();
         try (Ciphertext real = realPartAtRatio(ev, in)) {
             messageScale = real.scale();
             ct = modRaise(real);
         }
+        start = lap(listener, "modRaise", start);
         if (slots < params.n() / 2) {
             ct = replace(ct, subSum(ev, ct));
+            start = lap(listener, "subSum", start);
         }
         ct.setScale(sigma);
         for (LinearTransform t : coeffToSlot) {
             ct = replace(ct, t.apply(ev, ct));
         }
         ct = replace(ct, ev.dropLevel(ct, boot.evalModLevel(params)));
+        start = lap(listener, "coeffToSlot", start);
         // EvalMod's result v = sin(2 pi t / q0) ~ 2 pi Delta' mu / q0 at scale S reads as mu at coefficientScale
         // when S = coefficientScale q0 / (2 pi Delta')
         double coefficientScale = outputScale * Math.pow(2, 2 + logSlots / 2.0);
@@ -164,6 +233,7 @@ public final class Bootstrapper {
         }
         both.setScale(coefficientScale);
         ct = both;
+        start = lap(listener, "evalMod", start);
         for (int g = 1; g <= slotToCoeff.size(); g++) {
             double scale = g == slotToCoeff.size() ? outputScale
                     : coefficientScale * Math.pow(outputScale / coefficientScale, (double) g / slotToCoeff.size());
@@ -172,7 +242,14 @@ public final class Bootstrapper {
         if (ct.level() > outputLevel()) { // fewer FFT groups than levels for tiny slot counts
             ct = replace(ct, ev.dropLevel(ct, outputLevel()));
         }
+        lap(listener, "slotToCoeff", start);
         return ct;
+    }
+
+    private static long lap(PhaseListener listener, String phase, long start) {
+        long now = System.nanoTime();
+        listener.phaseEnded(phase, now - start);
+        return now;
     }
 
     /**

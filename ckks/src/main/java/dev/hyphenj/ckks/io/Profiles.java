@@ -2,6 +2,7 @@ package dev.hyphenj.ckks.io;
 
 import dev.hyphenj.ckks.Parameters;
 import dev.hyphenj.ckks.SecretDistribution;
+import dev.hyphenj.ckks.boot.BootstrapParameters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,6 +69,17 @@ public final class Profiles {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read profile " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The profile's bootstrapping design (its "bootstrap" object); throws if it has none. */
+    public static BootstrapParameters bootstrap(String nameOrPath) {
+        Map<String, Object> doc = read(nameOrPath);
+        if (!(doc.get("bootstrap") instanceof Map<?, ?> boot)) {
+            throw new IllegalArgumentException("profile '" + nameOrPath + "' has no \"bootstrap\" section");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) boot;
+        return BootstrapParameters.fromJson(map, resolve(nameOrPath).toString());
     }
 
     /** The CKKS parameters of a profile. */
