@@ -4,6 +4,8 @@ import dev.hyphenj.ntt.CrtReconstructor;
 import dev.hyphenj.ntt.ModArith;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -152,26 +154,48 @@ public final class Encoder {
         return ffts.computeIfAbsent(logSlots, Fft::new);
     }
 
-    /** Rounds each coefficient to the nearest integer and reduces it modulo every prime of the basis. */
+    /**
+     * Rounds each coefficient to the nearest integer and reduces it modulo every prime of the basis. A rounded
+     * coefficient v below 2^62 is reduced per prime q with a quotient estimated in double (v / q is within 1 of
+     * it, so two conditional corrections give v mod q exactly); larger ones, integers m 2^e, through m and 2^e.
+     */
     static RnsPoly toPoly(double[] coefficients, RnsBasis basis) {
         int n = basis.n(), k = basis.size();
-        RnsPoly p = RnsPoly.zeros(basis);
+        long[] rounded = new long[n];
+        boolean anyHuge = false;
         for (int i = 0; i < n; i++) {
             double x = coefficients[i];
             if (Double.isNaN(x) || Double.isInfinite(x)) {
                 throw new IllegalArgumentException("cannot encode " + x + " (coefficient " + i + ")");
             }
-            if (Math.abs(x) < 0x1p62) {
-                long v = Math.round(x);
-                for (int l = 0; l < k; l++) {
-                    p.set(l, i, (int) Math.floorMod(v, basis.prime(l)));
-                }
-            } else { // an integer m 2^e with m of 53 bits: no rounding left to do
-                int e = Math.getExponent(x) - 52;
-                long m = (long) Math.scalb(x, -e);
-                for (int l = 0; l < k; l++) {
-                    long q = basis.prime(l);
-                    p.set(l, i, (int) (Math.floorMod(m, q) * ModArith.powMod(2, e, q) % q));
+            anyHuge |= Math.abs(x) >= 0x1p62;
+            rounded[i] = Math.round(x);
+        }
+        RnsPoly p = RnsPoly.allocate(basis);
+        int[] residues = new int[n];
+        for (int l = 0; l < k; l++) {
+            long q = basis.prime(l);
+            double inv = 1.0 / q;
+            for (int i = 0; i < n; i++) {
+                long v = rounded[i];
+                long r = v - (long) (v * inv) * q; // in [-q, 2q)
+                r += (r >> 63) & q;
+                r -= q;
+                r += (r >> 63) & q;
+                residues[i] = (int) r;
+            }
+            MemorySegment.copy(residues, 0, p.limb(l), ValueLayout.JAVA_INT, 0, n);
+        }
+        if (anyHuge) {
+            for (int i = 0; i < n; i++) {
+                double x = coefficients[i];
+                if (Math.abs(x) >= 0x1p62) { // an integer m 2^e with m of 53 bits: no rounding left to do
+                    int e = Math.getExponent(x) - 52;
+                    long m = (long) Math.scalb(x, -e);
+                    for (int l = 0; l < k; l++) {
+                        long q = basis.prime(l);
+                        p.set(l, i, (int) (Math.floorMod(m, q) * ModArith.powMod(2, e, q) % q));
+                    }
                 }
             }
         }

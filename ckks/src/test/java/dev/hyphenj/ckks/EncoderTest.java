@@ -84,6 +84,30 @@ class EncoderTest {
         assertThrows(IllegalArgumentException.class, () -> encoder.encode(new double[] {1}, params.maxLevel() + 1, 1e9));
     }
 
+    /** Coefficients below 2^62, of every magnitude and sign, round and reduce exactly: against BigInteger. */
+    @Test
+    void coefficientsReduceExactly() {
+        RnsBasis basis = params.basisQ(params.maxLevel());
+        SplittableRandom rnd = new SplittableRandom(98);
+        double[] coefficients = new double[params.n()];
+        for (int i = 0; i < coefficients.length; i++) {
+            coefficients[i] = Math.scalb(rnd.nextDouble(-1, 1), rnd.nextInt(63));
+        }
+        coefficients[0] = basis.prime(0); // exact multiples and neighbours of a prime
+        coefficients[1] = -basis.prime(0);
+        coefficients[2] = basis.prime(0) - 0.5;
+        coefficients[3] = 0x1p62 - 1024;
+        try (RnsPoly p = Encoder.toPoly(coefficients, basis)) {
+            for (int i = 0; i < coefficients.length; i++) {
+                java.math.BigInteger v = java.math.BigInteger.valueOf(Math.round(coefficients[i]));
+                for (int l = 0; l < basis.size(); l++) {
+                    long want = v.mod(java.math.BigInteger.valueOf(basis.prime(l))).longValue();
+                    assertEquals(want, p.get(l, i), "coefficient " + coefficients[i] + " mod " + basis.prime(l));
+                }
+            }
+        }
+    }
+
     /** Coefficients beyond 2^62 (constants at scales near 2^80) reduce exactly: against BigInteger residues. */
     @Test
     void hugeCoefficientsReduceExactly() {

@@ -2,15 +2,15 @@ package dev.hyphenj.ntt;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Off-heap memory for limbs: 64-byte-aligned blocks, pooled by size so that the many same-sized temporaries of
- * homomorphic operations are reused instead of mapped and unmapped. Thread-safe.
+ * Off-heap memory for limbs: 64-byte-aligned blocks, pooled by size so that the many temporaries of homomorphic
+ * operations are reused instead of mapped, zeroed and unmapped. A request takes an idle block of its size or up to
+ * a quarter larger (ciphertexts one or two limbs apart in size then share blocks as the level falls). Thread-safe.
  *
  * <p>A block is returned to the pool by closing it (try-with-resources). The allocator counts the bytes handed
  * out and not yet returned ({@link #liveBytes()}), their high-water mark ({@link #peakBytes()}), and the bytes
@@ -24,7 +24,8 @@ public final class LimbAllocator implements AutoCloseable {
     private static final LimbAllocator SHARED = new LimbAllocator("shared");
 
     private final String name;
-    private final Map<Long, ConcurrentLinkedDeque<Slab>> pool = new ConcurrentHashMap<>();
+    /** Idle slabs by their size. */
+    private final ConcurrentSkipListMap<Long, ConcurrentLinkedDeque<Slab>> pool = new ConcurrentSkipListMap<>();
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong liveBlocks = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
@@ -47,10 +48,13 @@ public final class LimbAllocator implements AutoCloseable {
     /** A block of off-heap memory on loan from the allocator. Close it once to give it back. */
     public final class Block implements AutoCloseable {
         private final Slab slab;
+        /** The first bytes of the slab: the size asked for. */
+        private final MemorySegment segment;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        private Block(Slab slab) {
+        private Block(Slab slab, long bytes) {
             this.slab = slab;
+            this.segment = slab.segment.asSlice(0, bytes);
         }
 
         /** The block's memory; do not use it after {@link #close()}. */
@@ -58,11 +62,11 @@ public final class LimbAllocator implements AutoCloseable {
             if (released.get()) {
                 throw new IllegalStateException("block of " + bytes() + " bytes used after it was released");
             }
-            return slab.segment;
+            return segment;
         }
 
         public long bytes() {
-            return slab.segment.byteSize();
+            return segment.byteSize();
         }
 
         /** Returns the block to the pool. Closing twice is an error: it would hand the memory out twice. */
@@ -77,12 +81,16 @@ public final class LimbAllocator implements AutoCloseable {
                 slab.arena.close();
                 return;
             }
-            pool.computeIfAbsent(bytes(), b -> new ConcurrentLinkedDeque<>()).push(slab);
-            pooled.addAndGet(bytes());
+            long size = slab.segment.byteSize();
+            pool.computeIfAbsent(size, b -> new ConcurrentLinkedDeque<>()).push(slab);
+            pooled.addAndGet(size);
         }
     }
 
-    /** A block of {@code bytes} bytes (positive, a multiple of 4), from the pool when one of that size is idle. */
+    /**
+     * A block of {@code bytes} bytes (positive, a multiple of 4), from the pool when an idle one of that size or up
+     * to a quarter larger is there.
+     */
     public Block allocate(long bytes) {
         if (bytes <= 0 || bytes % Integer.BYTES != 0) {
             throw new IllegalArgumentException("block size " + bytes + " must be a positive multiple of 4 bytes");
@@ -90,18 +98,21 @@ public final class LimbAllocator implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("allocator '" + name + "' is closed");
         }
-        ConcurrentLinkedDeque<Slab> idle = pool.get(bytes);
-        Slab slab = idle == null ? null : idle.poll();
-        if (slab != null) {
-            pooled.addAndGet(-bytes);
-        } else {
+        Slab slab = null;
+        for (ConcurrentLinkedDeque<Slab> idle : pool.subMap(bytes, true, bytes + bytes / 4, true).values()) {
+            if ((slab = idle.poll()) != null) {
+                pooled.addAndGet(-slab.segment.byteSize());
+                break;
+            }
+        }
+        if (slab == null) {
             Arena arena = Arena.ofShared();
             slab = new Slab(arena, arena.allocate(bytes, ALIGNMENT));
         }
         long now = live.addAndGet(bytes);
         liveBlocks.incrementAndGet();
         peak.accumulateAndGet(now, Math::max);
-        return new Block(slab);
+        return new Block(slab, bytes);
     }
 
     /** Bytes in blocks handed out and not yet closed. */

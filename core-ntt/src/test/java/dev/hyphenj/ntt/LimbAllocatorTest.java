@@ -2,6 +2,7 @@ package dev.hyphenj.ntt;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.foreign.MemorySegment;
@@ -83,6 +84,24 @@ class LimbAllocatorTest {
             assertEquals(1024, b.segment().byteSize());
             assertCounts(1024, 1, 512, 1024, "different size");
         }
+    }
+
+    @Test
+    void pooledBlocksUpToAQuarterLargerAreHandedOutCut() {
+        LimbAllocator.Block a = allocator.allocate(1280);
+        long address = a.segment().address();
+        a.close();
+        try (LimbAllocator.Block tooSmall = allocator.allocate(1000)) { // 1280 > 1000 * 5/4
+            assertEquals(1000, tooSmall.segment().byteSize());
+            assertTrue(tooSmall.segment().address() != address, "a block more than a quarter larger is kept idle");
+            assertCounts(1000, 1, 1280, 1280, "block more than a quarter larger");
+        }
+        try (LimbAllocator.Block b = allocator.allocate(1024)) {
+            assertEquals(address, b.segment().address(), "the idle block a quarter larger is reused");
+            assertEquals(1024, b.segment().byteSize(), "cut to the size asked for");
+            assertCounts(1024, 1, 1000, 1280, "reused larger block");
+        }
+        assertEquals(2280, allocator.pooledBytes(), "the slab goes back whole");
     }
 
     @Test
