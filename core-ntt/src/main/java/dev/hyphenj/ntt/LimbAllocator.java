@@ -2,15 +2,17 @@ package dev.hyphenj.ntt;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Off-heap memory for limbs: 64-byte-aligned blocks, pooled by size so that the many temporaries of homomorphic
- * operations are reused instead of mapped, zeroed and unmapped. A request takes an idle block of its size or up to
- * a quarter larger (ciphertexts one or two limbs apart in size then share blocks as the level falls). Thread-safe.
+ * operations are reused instead of mapped, zeroed and unmapped. Sizes are rounded up to classes an eighth of a power
+ * of two apart (at most 12.5% more), so that ciphertexts a limb or two apart in size share blocks as the level
+ * falls. Thread-safe.
  *
  * <p>A block is returned to the pool by closing it (try-with-resources). The allocator counts the bytes handed
  * out and not yet returned ({@link #liveBytes()}), their high-water mark ({@link #peakBytes()}), and the bytes
@@ -24,8 +26,8 @@ public final class LimbAllocator implements AutoCloseable {
     private static final LimbAllocator SHARED = new LimbAllocator("shared");
 
     private final String name;
-    /** Idle slabs by their size. */
-    private final ConcurrentSkipListMap<Long, ConcurrentLinkedDeque<Slab>> pool = new ConcurrentSkipListMap<>();
+    /** Idle slabs by their size class. */
+    private final Map<Long, ConcurrentLinkedDeque<Slab>> pool = new ConcurrentHashMap<>();
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong liveBlocks = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
@@ -87,10 +89,7 @@ public final class LimbAllocator implements AutoCloseable {
         }
     }
 
-    /**
-     * A block of {@code bytes} bytes (positive, a multiple of 4), from the pool when an idle one of that size or up
-     * to a quarter larger is there.
-     */
+    /** A block of {@code bytes} bytes (positive, a multiple of 4), from the pool when one of its size class is idle. */
     public Block allocate(long bytes) {
         if (bytes <= 0 || bytes % Integer.BYTES != 0) {
             throw new IllegalArgumentException("block size " + bytes + " must be a positive multiple of 4 bytes");
@@ -98,21 +97,25 @@ public final class LimbAllocator implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("allocator '" + name + "' is closed");
         }
-        Slab slab = null;
-        for (ConcurrentLinkedDeque<Slab> idle : pool.subMap(bytes, true, bytes + bytes / 4, true).values()) {
-            if ((slab = idle.poll()) != null) {
-                pooled.addAndGet(-slab.segment.byteSize());
-                break;
-            }
-        }
-        if (slab == null) {
+        long size = sizeClass(bytes);
+        ConcurrentLinkedDeque<Slab> idle = pool.get(size);
+        Slab slab = idle == null ? null : idle.poll();
+        if (slab != null) {
+            pooled.addAndGet(-size);
+        } else {
             Arena arena = Arena.ofShared();
-            slab = new Slab(arena, arena.allocate(bytes, ALIGNMENT));
+            slab = new Slab(arena, arena.allocate(size, ALIGNMENT));
         }
         long now = live.addAndGet(bytes);
         liveBlocks.incrementAndGet();
         peak.accumulateAndGet(now, Math::max);
         return new Block(slab, bytes);
+    }
+
+    /** The smallest multiple of an eighth of the highest power of two in {@code bytes} that holds them. */
+    static long sizeClass(long bytes) {
+        long unit = Math.max(1, Long.highestOneBit(bytes) >> 3);
+        return (bytes + unit - 1) / unit * unit;
     }
 
     /** Bytes in blocks handed out and not yet closed. */

@@ -87,21 +87,35 @@ class LimbAllocatorTest {
     }
 
     @Test
-    void pooledBlocksUpToAQuarterLargerAreHandedOutCut() {
-        LimbAllocator.Block a = allocator.allocate(1280);
+    void sizesShareAClassAnEighthOfAPowerOfTwoWide() {
+        assertEquals(1024, LimbAllocator.sizeClass(1024));
+        assertEquals(1024, LimbAllocator.sizeClass(1000)); // 512 + 8 * 64
+        assertEquals(1152, LimbAllocator.sizeClass(1028));
+        assertEquals(4, LimbAllocator.sizeClass(4));
+        assertEquals(12, LimbAllocator.sizeClass(12));
+        long limbs45 = 45L << 18, limbs47 = 47L << 18; // 45 and 47 limbs of N = 2^16: class 48
+        assertEquals(LimbAllocator.sizeClass(limbs45), LimbAllocator.sizeClass(limbs47), "a level apart, one class");
+        for (long bytes = 4; bytes < 1 << 20; bytes += 4 + bytes / 3) {
+            long c = LimbAllocator.sizeClass(bytes);
+            assertTrue(c >= bytes && c <= bytes * 9 / 8 + 1, bytes + " -> " + c);
+        }
+    }
+
+    @Test
+    void blocksOfOneClassShareSlabsCutToTheSizeAskedFor() {
+        LimbAllocator.Block a = allocator.allocate(1000);
         long address = a.segment().address();
+        assertEquals(1000, a.segment().byteSize());
         a.close();
-        try (LimbAllocator.Block tooSmall = allocator.allocate(1000)) { // 1280 > 1000 * 5/4
-            assertEquals(1000, tooSmall.segment().byteSize());
-            assertTrue(tooSmall.segment().address() != address, "a block more than a quarter larger is kept idle");
-            assertCounts(1000, 1, 1280, 1280, "block more than a quarter larger");
+        assertCounts(0, 0, 1024, 1000, "the slab of class 1024 goes back whole");
+        try (LimbAllocator.Block other = allocator.allocate(1028)) { // class 1152
+            assertTrue(other.segment().address() != address, "a block of another class is not handed out");
         }
-        try (LimbAllocator.Block b = allocator.allocate(1024)) {
-            assertEquals(address, b.segment().address(), "the idle block a quarter larger is reused");
-            assertEquals(1024, b.segment().byteSize(), "cut to the size asked for");
-            assertCounts(1024, 1, 1000, 1280, "reused larger block");
+        try (LimbAllocator.Block b = allocator.allocate(1020)) {
+            assertEquals(address, b.segment().address(), "the idle slab of the same class is reused");
+            assertEquals(1020, b.segment().byteSize(), "cut to the size asked for");
+            assertCounts(1020, 1, 1152, 1028, "reused slab");
         }
-        assertEquals(2280, allocator.pooledBytes(), "the slab goes back whole");
     }
 
     @Test
