@@ -5,6 +5,8 @@ import dev.hyphenj.ntt.Kernels;
 import dev.hyphenj.ntt.ModArith;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
+import java.lang.foreign.Arena;
+import java.util.Map;
 
 /**
  * A hybrid key-switching key from a key s' to the secret s: for each digit j of {@code digitPrimes} primes of Q,
@@ -14,7 +16,9 @@ import dev.hyphenj.ntt.RnsPoly;
  *
  * <p>The uniform halves a_j come from a 32-byte seed, one AES-CTR stream per (digit, limb), so a key can be stored
  * as b and the seed, and cut to a lower level by dropping limbs. In memory both halves are held in Montgomery form
- * (each residue times 2^32 mod q), the form the key-switching inner product reads.
+ * (each residue times 2^32 mod q), the form the key-switching inner product reads. Keys mapped from a file
+ * ({@code dev.hyphenj.ckks.io.MappedKeys}) hold views into the mapping: closing such a key does nothing, closing its
+ * {@link EvaluationKeys} unmaps the file.
  */
 public final class SwitchingKey implements AutoCloseable {
     static {
@@ -142,6 +146,12 @@ public final class SwitchingKey implements AutoCloseable {
         public SwitchingKey newSwitchingKey(Parameters params, int level, long galoisElement, byte[] seed, RnsPoly[] b,
                 RnsPoly[] a) {
             return new SwitchingKey(params, level, galoisElement, seed, b, a);
+        }
+
+        @Override
+        public EvaluationKeys newEvaluationKeys(SwitchingKey relinearization, Map<Long, SwitchingKey> galois,
+                Arena mapping) {
+            return new EvaluationKeys(relinearization, galois, mapping);
         }
 
         @Override

@@ -6,7 +6,8 @@ import java.math.BigInteger;
 
 /**
  * A polynomial of Z_Q[X]/(X^N + 1) in RNS form: one limb of N residues per prime of its basis, limb-major in a
- * single 64-byte-aligned off-heap block from a {@link LimbAllocator}. Close it to return the block.
+ * single 64-byte-aligned off-heap block from a {@link LimbAllocator}. Close it to return the block. A
+ * {@linkplain #view view} reads and writes memory that something else owns (a slice of a mapped file) instead.
  *
  * <p>The polynomial does not track whether it is in the coefficient or the NTT domain: the scheme layer does.
  * Binary operations require operands over the same basis and write into {@code out}, which may be an operand.
@@ -16,13 +17,24 @@ public final class RnsPoly implements AutoCloseable {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
 
     private final RnsBasis basis;
+    /** The owned block, or null for a view. */
     private final LimbAllocator.Block block;
+    /** The viewed memory, or null when the polynomial owns a block. */
+    private final MemorySegment view;
     private final Kernels kernels;
 
     private RnsPoly(RnsBasis basis, LimbAllocator allocator, Kernels kernels) {
         this.basis = basis;
         this.block = allocator.allocate(basis.limbBytes() * basis.size());
+        this.view = null;
         this.kernels = kernels;
+    }
+
+    private RnsPoly(RnsBasis basis, MemorySegment view) {
+        this.basis = basis;
+        this.block = null;
+        this.view = view;
+        this.kernels = Kernels.get();
     }
 
     /** A zero polynomial over {@code basis}, from {@code allocator}, computed with the default kernels. */
@@ -43,6 +55,27 @@ public final class RnsPoly implements AutoCloseable {
      */
     public static RnsPoly allocate(RnsBasis basis) {
         return new RnsPoly(basis, LimbAllocator.shared(), Kernels.get());
+    }
+
+    /**
+     * A polynomial over {@code basis} whose residues are those in {@code segment}, not copied: limb-major, N
+     * native-order ints per limb, exactly {@code basis.size()} limbs, in native memory aligned to
+     * {@link LimbAllocator#ALIGNMENT} bytes that every thread may access (operations run on the {@link Parallel} pool:
+     * a shared or global arena, not a confined one). The polynomial does not own the memory: {@link #close()} does
+     * nothing, whoever owns the segment (its arena) frees it, and using the view after that throws. A read-only
+     * segment gives a polynomial whose writes throw.
+     */
+    public static RnsPoly view(RnsBasis basis, MemorySegment segment) {
+        long bytes = basis.limbBytes() * basis.size();
+        if (segment.byteSize() != bytes) {
+            throw new IllegalArgumentException("a view of " + basis.size() + " limbs of N = " + basis.n() + " needs "
+                    + bytes + " bytes, not " + segment.byteSize());
+        }
+        if (!segment.isNative() || segment.address() % LimbAllocator.ALIGNMENT != 0) {
+            throw new IllegalArgumentException("a view needs native memory aligned to " + LimbAllocator.ALIGNMENT
+                    + " bytes, not " + segment);
+        }
+        return new RnsPoly(basis, segment);
     }
 
     /** A copy of {@code src} from the shared allocator. */
@@ -81,9 +114,9 @@ public final class RnsPoly implements AutoCloseable {
     }
 
     /** The block's memory; throws once the polynomial is closed, so that a stale reference cannot write into a
-     * block that another owner now holds. */
+     * block that another owner now holds. A view's memory throws once its owner has freed it. */
     private MemorySegment data() {
-        return block.segment();
+        return block != null ? block.segment() : view;
     }
 
     public RnsBasis basis() {
@@ -242,10 +275,12 @@ public final class RnsPoly implements AutoCloseable {
                 kernels.permuteNegate(limb(l), map.index(), map.negate(), out.limb(l), basis.modulus(l)));
     }
 
-    /** Returns the block to its allocator. */
+    /** Returns the block to its allocator; does nothing for a {@linkplain #view view}. */
     @Override
     public void close() {
-        block.close();
+        if (block != null) {
+            block.close();
+        }
     }
 
     private void check(String op, RnsPoly... others) {

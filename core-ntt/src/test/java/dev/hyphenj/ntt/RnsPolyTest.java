@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
@@ -394,5 +396,66 @@ class RnsPolyTest {
         p.close();
         assertEquals(0, allocator.liveBytes());
         assertThrows(IllegalStateException.class, p::close);
+    }
+
+    // ------------------------------------------------------------------------------------------ views
+
+    /** Native memory holding {@code limbs} limb-major, as a polynomial's block would, aligned as a view needs. */
+    private static MemorySegment segmentOf(Arena arena, int[][] limbs) {
+        MemorySegment s = arena.allocate(BASIS.limbBytes() * BASIS.size(), LimbAllocator.ALIGNMENT);
+        for (int l = 0; l < limbs.length; l++) {
+            MemorySegment.copy(limbs[l], 0, s, ValueLayout.JAVA_INT, l * BASIS.limbBytes(), N);
+        }
+        return s;
+    }
+
+    @Test
+    void viewComputesOnTheSegmentWithoutCopyingOrOwningIt() {
+        int[][] x = residues(40), y = residues(41);
+        Arena arena = Arena.ofShared();
+        MemorySegment sx = segmentOf(arena, x), sy = segmentOf(arena, y);
+        RnsPoly vx = RnsPoly.view(BASIS, sx), vy = RnsPoly.view(BASIS, sy);
+        try {
+            assertLimbs(x, vx, "view of x");
+            try (RnsPoly out = RnsPoly.zeros(BASIS, allocator)) {
+                vx.mul(vy, out);
+                assertLimbs(expected((a, b, c) -> a.multiply(b), x, y, null), out, "view x times view y");
+                vx.add(out, vy); // a view as the output writes into its segment
+            }
+            assertLimbs(expected((a, b, c) -> a.add(a.multiply(b)), x, y, null), vy, "x + xy written through a view");
+            assertEquals(vy.get(2, 7), sy.getAtIndex(ValueLayout.JAVA_INT, 2L * N + 7), "the segment holds the result");
+            long live = allocator.liveBytes();
+            vx.close();
+            vx.close(); // a view owns nothing: closing twice is harmless
+            assertEquals(live, allocator.liveBytes());
+            assertLimbs(x, vx, "a closed view still reads its segment");
+        } finally {
+            arena.close();
+        }
+        assertThrows(IllegalStateException.class, () -> vx.get(0, 0), "the segment's owner freed it");
+    }
+
+    @Test
+    void viewOfReadOnlyMemoryRefusesWrites() {
+        try (Arena arena = Arena.ofShared()) {
+            RnsPoly v = RnsPoly.view(BASIS, segmentOf(arena, residues(42)).asReadOnly());
+            assertEquals(residues(42)[1][3], v.get(1, 3));
+            assertThrows(IllegalArgumentException.class, () -> v.set(1, 3, 0));
+            assertThrows(UnsupportedOperationException.class, () -> v.mulScalar(3, v));
+        }
+    }
+
+    @Test
+    void viewRejectsWrongSizesMisalignmentAndHeapMemory() {
+        long bytes = BASIS.limbBytes() * BASIS.size();
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment s = arena.allocate(bytes + LimbAllocator.ALIGNMENT, LimbAllocator.ALIGNMENT);
+            assertThrows(IllegalArgumentException.class, () -> RnsPoly.view(BASIS, s.asSlice(0, bytes - 4)));
+            assertThrows(IllegalArgumentException.class, () -> RnsPoly.view(BASIS, s));
+            assertThrows(IllegalArgumentException.class, () -> RnsPoly.view(BASIS, s.asSlice(4, bytes)));
+            assertThrows(IllegalArgumentException.class,
+                    () -> RnsPoly.view(BASIS, MemorySegment.ofArray(new int[(int) (bytes / 4)])));
+            assertEquals(3, RnsPoly.view(BASIS, s.asSlice(LimbAllocator.ALIGNMENT, bytes)).limbCount());
+        }
     }
 }

@@ -1,10 +1,13 @@
 package dev.hyphenj.ckks.io;
 
+import dev.hyphenj.ckks.EvaluationKeys;
 import dev.hyphenj.ckks.Parameters;
 import dev.hyphenj.ckks.PublicKey;
 import dev.hyphenj.ckks.SecretKey;
 import dev.hyphenj.ckks.SwitchingKey;
 import dev.hyphenj.ntt.RnsPoly;
+import java.lang.foreign.Arena;
+import java.util.Map;
 
 /**
  * Not API: the bridge through which this package reaches the key material that {@code dev.hyphenj.ckks} keeps
@@ -21,6 +24,9 @@ public final class Internals {
     public interface Bridge {
         SwitchingKey newSwitchingKey(Parameters params, int level, long galoisElement, byte[] seed, RnsPoly[] b,
                 RnsPoly[] a);
+
+        /** Keys whose polynomials view a file mapping that {@code mapping} owns; closing them closes it. */
+        EvaluationKeys newEvaluationKeys(SwitchingKey relinearization, Map<Long, SwitchingKey> galois, Arena mapping);
 
         /** The b halves by digit, in Montgomery form. */
         RnsPoly[] b(SwitchingKey key);

@@ -8,7 +8,8 @@ enum ObjectType {
     SECRET_KEY(4, "secret key"),
     PUBLIC_KEY(5, "public key"),
     SWITCHING_KEY(6, "switching key"),
-    EVALUATION_KEYS(7, "evaluation keys");
+    EVALUATION_KEYS(7, "evaluation keys"),
+    MAPPED_KEYS(8, "mapped key file");
 
     final byte code;
     final String label;

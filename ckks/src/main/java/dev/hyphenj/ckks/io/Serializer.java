@@ -45,7 +45,8 @@ import java.util.zip.CRC32C;
  * magic    := "HYPHENJ\0"                       8 bytes
  * header   := version    u32                    = 1
  *             type       u8                     1 parameters, 2 ciphertext, 3 plaintext, 4 secret key,
- *                                               5 public key, 6 switching key, 7 evaluation keys
+ *                                               5 public key, 6 switching key, 7 evaluation keys,
+ *                                               8 mapped key file (laid out for mapping, see {@link MappedKeys})
  *             paramHash  32 bytes               Parameters.hash(): SHA-256 of what makes sets incompatible
  *             nameLength u16, name UTF-8        the parameter set's name, for messages
  *             headerCrc  u32                    CRC32C of the header fields above
@@ -200,19 +201,10 @@ public final class Serializer {
      */
     public static void write(OutputStream out, Parameters params, EvaluationKeys keys, KeyForm form, int level)
             throws IOException {
-        SwitchingKey relin = relinearizationOrNull(keys);
-        List<SwitchingKey> all = new ArrayList<>();
-        if (relin != null) {
-            all.add(relin);
-        }
-        all.addAll(keys.galoisKeys().values()); // a TreeMap: increasing element
-        params.basisQ(level); // checks the level
-        for (SwitchingKey k : all) {
-            requireSameParameters(k.toString(), k.parameters(), params);
-        }
+        List<SwitchingKey> all = keysInWritingOrder(params, keys, level);
         BinaryOut o = new BinaryOut(out);
         writeHeader(o, ObjectType.EVALUATION_KEYS, params);
-        o.writeByte(relin != null ? 1 : 0);
+        o.writeByte(relinearizationOrNull(keys) != null ? 1 : 0);
         o.writeInt(keys.galoisKeys().size());
         for (SwitchingKey k : all) {
             writeSwitchingKeyBody(o, k, form, Math.min(level, k.level()));
@@ -559,9 +551,10 @@ public final class Serializer {
 
     // ============================================================================================ internals
 
-    private record Header(ObjectType type, byte[] hash, String name) {}
+    record Header(ObjectType type, byte[] hash, String name) {}
 
-    private static long headerBytes(Parameters params) {
+    /** Bytes of the magic and header of an object made with {@code params}. */
+    static long headerBytes(Parameters params) {
         return MAGIC.length + Integer.BYTES + 1 + HASH_BYTES + 2 + nameBytes(params).length + Integer.BYTES;
     }
 
@@ -587,7 +580,8 @@ public final class Serializer {
         return (int) crc.getValue();
     }
 
-    private static void writeHeader(BinaryOut o, ObjectType type, Parameters params) throws IOException {
+    /** Writes the magic and the header every object starts with, and starts the checksum after the magic. */
+    static void writeHeader(BinaryOut o, ObjectType type, Parameters params) throws IOException {
         byte[] fields = headerFields(FORMAT_VERSION, type.code, params.hash(), nameBytes(params));
         o.writeBytes(MAGIC);
         o.startChecksum();
@@ -600,7 +594,11 @@ public final class Serializer {
         o.flush();
     }
 
-    private static Header readHeader(BinaryIn in, ObjectType expected, Parameters params) throws IOException {
+    /**
+     * Reads the magic and the header of an object of type {@code expected}, made with {@code params} (null: any),
+     * after starting the checksum after the magic.
+     */
+    static Header readHeader(BinaryIn in, ObjectType expected, Parameters params) throws IOException {
         in.label(expected.label);
         in.field("the magic bytes");
         byte[] magic = new byte[MAGIC.length];
@@ -670,7 +668,7 @@ public final class Serializer {
     }
 
     /** Writes {@code count} limbs of p from {@code first}, as part of a poly whose limb count was written. */
-    private static void writeLimbs(BinaryOut o, RnsPoly p, int first, int count) throws IOException {
+    static void writeLimbs(BinaryOut o, RnsPoly p, int first, int count) throws IOException {
         long limbBytes = p.basis().limbBytes();
         o.writeInts(p.segment().asSlice(first * limbBytes, count * limbBytes));
     }
@@ -769,6 +767,24 @@ public final class Serializer {
         }
     }
 
+    /**
+     * The keys of a set in the order they are written, the relinearization key first, then the Galois keys by
+     * increasing element; throws if {@code level} is not a level of {@code params} or a key was made with others.
+     */
+    static List<SwitchingKey> keysInWritingOrder(Parameters params, EvaluationKeys keys, int level) {
+        SwitchingKey relin = relinearizationOrNull(keys);
+        List<SwitchingKey> all = new ArrayList<>();
+        if (relin != null) {
+            all.add(relin);
+        }
+        all.addAll(keys.galoisKeys().values()); // a TreeMap: increasing element
+        params.basisQ(level); // checks the level
+        for (SwitchingKey k : all) {
+            requireSameParameters(k.toString(), k.parameters(), params);
+        }
+        return all;
+    }
+
     private static void checkCut(SwitchingKey key, int level) {
         if (level < 0 || level > key.level()) {
             throw new IllegalArgumentException(key + " cannot be written at level " + level + ": a key can be cut to "
@@ -808,7 +824,7 @@ public final class Serializer {
         }
     }
 
-    private static OutputStream newOutput(Path file) throws IOException {
+    static OutputStream newOutput(Path file) throws IOException {
         return new BufferedOutputStream(Files.newOutputStream(file), FILE_BUFFER);
     }
 
