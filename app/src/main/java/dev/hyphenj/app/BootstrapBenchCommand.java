@@ -76,8 +76,13 @@ final class BootstrapBenchCommand implements Callable<Integer> {
         }
         int logSlots = slots == null ? params.logSlots() : logSlots(slots, params);
         System.setProperty(Parallel.PROPERTY, Integer.toString(threads));
+        try (Bootstrapper boot = new Bootstrapper(params, design, logSlots)) {
+            return run(params, boot, logSlots);
+        }
+    }
+
+    private Integer run(Parameters params, Bootstrapper boot, int logSlots) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        Bootstrapper boot = new Bootstrapper(params, design, logSlots);
 
         err.printf("bootstrap-bench: %s, 2^%d slots, %d thread%s; generating %d rotation keys and the"
                 + " conjugation and relinearization keys ...%n", params.name(), logSlots, threads,
@@ -149,6 +154,7 @@ final class BootstrapBenchCommand implements Callable<Integer> {
             result.put("rotationKeyBytesSeeded", rotationSeeded);
             result.put("rotationKeyBytesUncut", uncut);
             result.put("keygenSeconds", keygenSeconds);
+            result.put("encodedDiagonalBytes", boot.encodedDiagonalBytes());
             result.put("peakRssBytes", peakRssBytes());
             result.put("phaseSeconds", phases);
         }

@@ -45,9 +45,17 @@ public final class LinearTransform {
     /** Giant step (normalized to [0, s)) to the diagonals it gathers, each as {baby step, diagonal index}. */
     private final TreeMap<Integer, List<int[]>> plan;
     private final int[] babyList;
+    /** Whether {@link #apply} keeps the encoded diagonals of its last level and scale for the next application. */
+    private final boolean keepEncodings;
+    /** The kept encodings (diagonal index to plaintext), or null; guarded by this. */
+    private Encodings encodings;
+
+    /** Diagonals encoded at one level and scale, pre-rotated for their giant step. */
+    private record Encodings(int level, double scale, Map<Integer, Plaintext> byDiagonal) {}
 
     private LinearTransform(int logSlots, TreeMap<Integer, double[]> diagonals, TreeMap<Integer, double[]> imag,
-            int babySteps, boolean centered) {
+            int babySteps, boolean centered, boolean keepEncodings) {
+        this.keepEncodings = keepEncodings;
         this.logSlots = logSlots;
         this.slots = 1 << logSlots;
         this.diagonals = diagonals;
@@ -110,7 +118,7 @@ public final class LinearTransform {
                 }
             }
         }
-        return new LinearTransform(logSlots, copy, imag, bestN1, bestCentered);
+        return new LinearTransform(logSlots, copy, imag, bestN1, bestCentered, false);
     }
 
     /**
@@ -122,7 +130,35 @@ public final class LinearTransform {
             throw new IllegalArgumentException("linear transform: " + n1 + " baby steps is outside 1.." + slots);
         }
         boolean c = cost(diagonals.keySet(), n1, true, slots) < cost(diagonals.keySet(), n1, false, slots);
-        return new LinearTransform(logSlots, diagonals, imag, n1, c);
+        return new LinearTransform(logSlots, diagonals, imag, n1, c, keepEncodings);
+    }
+
+    /**
+     * The same transform keeping its encoded diagonals: the first application at a level and diagonal scale encodes
+     * them and keeps them (one set, replaced when the level or scale changes), later ones reuse them. Trades
+     * memory (one plaintext per diagonal at the level used) for the encodings, which at N = 2^16 and 45 primes cost
+     * about 45 NTTs each. {@link #releaseEncodings()} frees them. Applications at one level and scale may run
+     * concurrently.
+     */
+    public LinearTransform keepingEncodings() {
+        return new LinearTransform(logSlots, diagonals, imag, babySteps, centered, true);
+    }
+
+    /** Frees the encoded diagonals a {@link #keepingEncodings()} transform holds (it encodes again when applied). */
+    public synchronized void releaseEncodings() {
+        if (encodings != null) {
+            encodings.byDiagonal().values().forEach(Plaintext::close);
+            encodings = null;
+        }
+    }
+
+    /** Bytes of the encoded diagonals held now (0 unless {@link #keepingEncodings()}). */
+    public synchronized long encodingBytes() {
+        if (encodings == null) {
+            return 0;
+        }
+        return encodings.byDiagonal().values().stream()
+                .mapToLong(pt -> pt.poly().limbCount() * pt.poly().basis().limbBytes()).sum();
     }
 
     public int logSlots() {
@@ -251,6 +287,7 @@ public final class LinearTransform {
         Parameters params = evaluator.parameters();
         Encoder encoder = new Encoder(params);
         int level = ct.level();
+        Map<Integer, Plaintext> kept = keepEncodings ? encodings(encoder, level, diagonalScale) : null;
         Ciphertext[] rotated = rotations(evaluator, ct, babyList, "baby");
         Ciphertext acc = null;
         try {
@@ -259,10 +296,14 @@ public final class LinearTransform {
                 Ciphertext partial = null;
                 try {
                     for (int[] term : giant.getValue()) {
-                        int b = term[0];
+                        Ciphertext x = rotated[Arrays.binarySearch(babyList, term[0])];
                         Ciphertext product;
-                        try (Plaintext pt = encodeDiagonal(encoder, term[1], g, level, diagonalScale)) {
-                            product = evaluator.mulPlain(rotated[Arrays.binarySearch(babyList, b)], pt);
+                        if (kept != null) {
+                            product = evaluator.mulPlain(x, kept.get(term[1]));
+                        } else {
+                            try (Plaintext pt = encodeDiagonal(encoder, term[1], g, level, diagonalScale)) {
+                                product = evaluator.mulPlain(x, pt);
+                            }
                         }
                         partial = accumulate(evaluator, partial, product);
                     }
@@ -336,6 +377,22 @@ public final class LinearTransform {
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
+
+    /** The kept encodings at this level and scale, encoding them (and freeing others) if they are not those. */
+    private synchronized Map<Integer, Plaintext> encodings(Encoder encoder, int level, double scale) {
+        if (encodings != null && encodings.level() == level && encodings.scale() == scale) {
+            return encodings.byDiagonal();
+        }
+        releaseEncodings();
+        Map<Integer, Plaintext> byDiagonal = new TreeMap<>();
+        for (Map.Entry<Integer, List<int[]>> giant : plan.entrySet()) {
+            for (int[] term : giant.getValue()) {
+                byDiagonal.put(term[1], encodeDiagonal(encoder, term[1], giant.getKey(), level, scale));
+            }
+        }
+        encodings = new Encodings(level, scale, byDiagonal);
+        return byDiagonal;
+    }
 
     /** Diagonal d (both parts for a complex transform) rotated right by g, encoded at the level and scale. */
     private Plaintext encodeDiagonal(Encoder encoder, int d, int g, int level, double scale) {

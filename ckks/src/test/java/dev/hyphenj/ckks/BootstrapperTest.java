@@ -76,6 +76,41 @@ class BootstrapperTest {
         }
     }
 
+    /** Keeping the DFT's encoded diagonals changes nothing but the time: bit-identical results, bytes reported. */
+    @Test
+    void keptEncodingsGiveIdenticalResults() {
+        BootstrapParameters keep = new BootstrapParameters(3, 3, 24, 31, 4, 12, true);
+        int logSlots = 6, slots = 1 << logSlots;
+        double[] re = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            re[i] = rnd.nextDouble(-1, 1);
+        }
+        Bootstrapper plain = new Bootstrapper(params, BOOT, logSlots);
+        try (Bootstrapper kept = new Bootstrapper(params, keep, logSlots);
+                EvaluationKeys keys = client.evaluationKeys(plain.rotationSteps(), true);
+                Ciphertext in = client.encrypt(re, new double[slots], 0, logSlots)) {
+            Evaluator ev = new Evaluator(params, keys);
+            assertEquals(0, kept.encodedDiagonalBytes(), "nothing is encoded before the first bootstrap");
+            try (Ciphertext want = plain.bootstrap(ev, in, params.scale());
+                    Ciphertext first = kept.bootstrap(ev, in, params.scale());
+                    Ciphertext second = kept.bootstrap(ev, in, params.scale())) {
+                long bytes = kept.encodedDiagonalBytes();
+                assertTrue(bytes > 0, "the first bootstrap keeps its diagonals");
+                for (Ciphertext got : new Ciphertext[] {first, second}) {
+                    assertEquals(want.level(), got.level());
+                    for (int l = 0; l < want.c0().limbCount(); l++) {
+                        assertTrue(java.util.Arrays.equals(want.c0().limbToArray(l), got.c0().limbToArray(l))
+                                && java.util.Arrays.equals(want.c1().limbToArray(l), got.c1().limbToArray(l)),
+                                "limb " + l + " differs");
+                    }
+                }
+                assertEquals(bytes, kept.encodedDiagonalBytes(), "the second bootstrap reuses them");
+            }
+            kept.close();
+            assertEquals(0, kept.encodedDiagonalBytes(), "close frees them");
+        }
+    }
+
     /** The EvalMod composite in double: within 2^-35 of sin(2 pi K y) near every integer K y in (-K, K). */
     @Test
     void evalModApproximatesTheSine() {

@@ -25,9 +25,18 @@ import java.util.Map;
  * @param sineDegree         degree of the cosine interpolant
  * @param doubleAngles       double-angle steps r
  * @param logMessageRatio    log2(q0 / Delta'): the input is multiplied by a power of two to reach it
+ * @param keepEncodedDiagonals whether the homomorphic DFTs keep their encoded diagonals between bootstraps
+ *                           ({@link dev.hyphenj.ckks.LinearTransform#keepingEncodings()}): faster, but at N = 2^16
+ *                           about 2.5 GB for full slots
  */
 public record BootstrapParameters(int coeffsToSlotsDepth, int slotsToCoeffsDepth, int k, int sineDegree,
-        int doubleAngles, int logMessageRatio) {
+        int doubleAngles, int logMessageRatio, boolean keepEncodedDiagonals) {
+
+    /** A design that encodes the DFT diagonals at every bootstrap (no memory held between bootstraps). */
+    public BootstrapParameters(int coeffsToSlotsDepth, int slotsToCoeffsDepth, int k, int sineDegree,
+            int doubleAngles, int logMessageRatio) {
+        this(coeffsToSlotsDepth, slotsToCoeffsDepth, k, sineDegree, doubleAngles, logMessageRatio, false);
+    }
 
     public BootstrapParameters {
         check(coeffsToSlotsDepth >= 1 && coeffsToSlotsDepth <= 8, "coeffsToSlotsDepth", coeffsToSlotsDepth, "1..8");
@@ -38,12 +47,20 @@ public record BootstrapParameters(int coeffsToSlotsDepth, int slotsToCoeffsDepth
         check(logMessageRatio >= 4 && logMessageRatio <= 30, "logMessageRatio", logMessageRatio, "4..30");
     }
 
-    /** Reads {"coeffsToSlotsDepth", "slotsToCoeffsDepth", "K", "sineDegree", "doubleAngles", "logMessageRatio"}. */
+    /**
+     * Reads {"coeffsToSlotsDepth", "slotsToCoeffsDepth", "K", "sineDegree", "doubleAngles", "logMessageRatio"} and
+     * the optional "keepEncodedDiagonals" (default false).
+     */
     public static BootstrapParameters fromJson(Map<String, Object> json, String source) {
+        Object keep = json.getOrDefault("keepEncodedDiagonals", Boolean.FALSE);
+        if (!(keep instanceof Boolean)) {
+            throw new IllegalArgumentException(source + ": \"bootstrap\".keepEncodedDiagonals must be true or false, got "
+                    + keep);
+        }
         return new BootstrapParameters(integer(json, "coeffsToSlotsDepth", source),
                 integer(json, "slotsToCoeffsDepth", source), integer(json, "K", source),
                 integer(json, "sineDegree", source), integer(json, "doubleAngles", source),
-                integer(json, "logMessageRatio", source));
+                integer(json, "logMessageRatio", source), (Boolean) keep);
     }
 
     /** Levels EvalMod consumes: the interpolant's depth plus one per double angle. */

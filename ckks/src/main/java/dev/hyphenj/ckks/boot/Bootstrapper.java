@@ -51,7 +51,7 @@ import java.util.TreeSet;
  * Keys: {@link #rotationSteps()} plus conjugation, and relinearization. An instance holds the transforms (their
  * diagonals in double) and is safe to share between threads once built.
  */
-public final class Bootstrapper {
+public final class Bootstrapper implements AutoCloseable {
     private final Parameters params;
     private final BootstrapParameters boot;
     private final int logSlots;
@@ -86,18 +86,43 @@ public final class Bootstrapper {
         double perGroup = Math.pow(sigma / (2 * q0 * boot.k()), 1.0 / cts.size());
         for (ComplexDiagonalMatrix group : cts) {
             ComplexDiagonalMatrix m = group.scale(perGroup);
-            coeffToSlot.add(LinearTransform.ofComplex(m.realDiagonals(), m.imagDiagonals(), logSlots));
+            coeffToSlot.add(transform(m, boot));
         }
         for (ComplexDiagonalMatrix m : HomomorphicDft.slotToCoeff(logSlots, boot.slotsToCoeffsDepth())) {
-            slotToCoeff.add(LinearTransform.ofComplex(m.realDiagonals(), m.imagDiagonals(), logSlots));
+            slotToCoeff.add(transform(m, boot));
         }
         long[] all = params.basisQ(params.maxLevel()).primes();
         int low = params.primesAtLevel(0);
         this.raise = BaseConverter.exact(Arrays.copyOfRange(all, 0, low), Arrays.copyOfRange(all, low, all.length));
     }
 
+    private static LinearTransform transform(ComplexDiagonalMatrix m, BootstrapParameters boot) {
+        LinearTransform t = LinearTransform.ofComplex(m.realDiagonals(), m.imagDiagonals(),
+                Integer.numberOfTrailingZeros(m.slots()));
+        return boot.keepEncodedDiagonals() ? t.keepingEncodings() : t;
+    }
+
     public int logSlots() {
         return logSlots;
+    }
+
+    /** Bytes of the DFT diagonals kept encoded now (0 unless the design keeps them; filled by the first bootstrap). */
+    public long encodedDiagonalBytes() {
+        long bytes = 0;
+        for (LinearTransform t : coeffToSlot) {
+            bytes += t.encodingBytes();
+        }
+        for (LinearTransform t : slotToCoeff) {
+            bytes += t.encodingBytes();
+        }
+        return bytes;
+    }
+
+    /** Frees the kept encoded diagonals (the next bootstrap encodes them again). */
+    @Override
+    public void close() {
+        coeffToSlot.forEach(LinearTransform::releaseEncodings);
+        slotToCoeff.forEach(LinearTransform::releaseEncodings);
     }
 
     public BootstrapParameters parameters() {
@@ -244,6 +269,12 @@ public final class Bootstrapper {
         }
         lap(listener, "slotToCoeff", start);
         return ct;
+    }
+
+    @Override
+    public String toString() {
+        return "Bootstrapper[2^" + logSlots + " slots of '" + params.name() + "', CoeffToSlot " + coeffToSlot
+                + ", SlotToCoeff " + slotToCoeff + "]";
     }
 
     private static long lap(PhaseListener listener, String phase, long start) {
