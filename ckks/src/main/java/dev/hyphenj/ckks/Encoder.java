@@ -6,6 +6,7 @@ import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -69,13 +70,23 @@ public final class Encoder {
         return new Plaintext(p, level, scale, logSlots);
     }
 
-    /** Encodes a constant in every slot (the polynomial c * scale, a constant). */
+    /**
+     * Encodes a constant in every slot: the constant polynomial round(c * scale), whose NTT is that constant at every
+     * point, so no transform is needed.
+     */
     public Plaintext encodeConstant(double value, int level, double scale) {
         checkScale(scale);
-        double[] coefficients = new double[params.n()];
-        coefficients[0] = value * scale;
-        RnsPoly p = toPoly(coefficients, params.basisQ(level));
-        p.forwardNtt();
+        double x = value * scale;
+        if (Double.isNaN(x) || Double.isInfinite(x)) {
+            throw new IllegalArgumentException("cannot encode the constant " + value + " at scale " + scale);
+        }
+        RnsBasis basis = params.basisQ(level);
+        RnsPoly p = RnsPoly.allocate(basis);
+        int[] limb = new int[basis.n()];
+        for (int l = 0; l < basis.size(); l++) {
+            Arrays.fill(limb, (int) residue(x, basis.prime(l)));
+            MemorySegment.copy(limb, 0, p.limb(l), ValueLayout.JAVA_INT, 0, limb.length);
+        }
         return new Plaintext(p, level, scale, params.logSlots());
     }
 
@@ -188,18 +199,24 @@ public final class Encoder {
         }
         if (anyHuge) {
             for (int i = 0; i < n; i++) {
-                double x = coefficients[i];
-                if (Math.abs(x) >= 0x1p62) { // an integer m 2^e with m of 53 bits: no rounding left to do
-                    int e = Math.getExponent(x) - 52;
-                    long m = (long) Math.scalb(x, -e);
+                if (Math.abs(coefficients[i]) >= 0x1p62) {
                     for (int l = 0; l < k; l++) {
-                        long q = basis.prime(l);
-                        p.set(l, i, (int) (Math.floorMod(m, q) * ModArith.powMod(2, e, q) % q));
+                        p.set(l, i, (int) residue(coefficients[i], basis.prime(l)));
                     }
                 }
             }
         }
         return p;
+    }
+
+    /** round(x) mod q for a finite x; beyond 2^62, x is an integer m 2^e with m of 53 bits (nothing to round). */
+    private static long residue(double x, long q) {
+        if (Math.abs(x) < 0x1p62) {
+            return Math.floorMod(Math.round(x), q);
+        }
+        int e = Math.getExponent(x) - 52;
+        long m = (long) Math.scalb(x, -e);
+        return Math.floorMod(m, q) * ModArith.powMod(2, e, q) % q;
     }
 
     /** A radix-2 complex FFT of one size with the twist factors and slot permutation of the embedding. */

@@ -84,6 +84,26 @@ class EncoderTest {
         assertThrows(IllegalArgumentException.class, () -> encoder.encode(new double[] {1}, params.maxLevel() + 1, 1e9));
     }
 
+    /** A constant's encoding is the NTT of the constant polynomial (computed here by transforming it), any size. */
+    @ParameterizedTest
+    @ValueSource(doubles = {0.75, -0.3, 1e-9, -123.456})
+    void constantsEncodeAsTheTransformedConstantPolynomial(double c) {
+        for (double scale : new double[] {0x1p30, 0x1p59, 0x1p85}) {
+            int level = params.maxLevel();
+            double[] coefficients = new double[params.n()];
+            coefficients[0] = c * scale;
+            try (Plaintext pt = encoder.encodeConstant(c, level, scale);
+                    RnsPoly want = Encoder.toPoly(coefficients, params.basisQ(level))) {
+                want.forwardNtt();
+                for (int l = 0; l < want.limbCount(); l++) {
+                    assertTrue(java.util.Arrays.equals(want.limbToArray(l), pt.poly().limbToArray(l)),
+                            "constant " + c + " at scale " + scale + ", limb " + l);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> encoder.encodeConstant(Double.NaN, 0, 0x1p30));
+    }
+
     /** Coefficients below 2^62, of every magnitude and sign, round and reduce exactly: against BigInteger. */
     @Test
     void coefficientsReduceExactly() {
