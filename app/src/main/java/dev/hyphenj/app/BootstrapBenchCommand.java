@@ -14,6 +14,7 @@ import dev.hyphenj.ckks.SwitchingKey;
 import dev.hyphenj.ckks.boot.BootstrapParameters;
 import dev.hyphenj.ckks.boot.Bootstrapper;
 import dev.hyphenj.ckks.io.Json;
+import dev.hyphenj.ckks.io.MappedKeys;
 import dev.hyphenj.ckks.io.Profiles;
 import dev.hyphenj.ntt.Parallel;
 import java.io.IOException;
@@ -60,6 +61,11 @@ final class BootstrapBenchCommand implements Callable<Integer> {
             description = "untimed bootstraps before the timed one, to compile the code paths (default: ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = "write the generated keys to FILE and bootstrap with them memory-mapped from it (the page"
+                    + " cache holds them, not allocated memory)")
+    Path keyFile;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "seed of the random inputs (default: ${DEFAULT-VALUE})")
     long seed;
@@ -91,7 +97,7 @@ final class BootstrapBenchCommand implements Callable<Integer> {
         long keygenStart = System.nanoTime();
         KeyGenerator generator = new KeyGenerator(params);
         Map<String, Object> result = new LinkedHashMap<>();
-        try (SecretKey sk = generator.secretKey(); EvaluationKeys keys = boot.generateKeys(generator, sk)) {
+        try (SecretKey sk = generator.secretKey(); EvaluationKeys keys = keys(params, boot, generator, sk, err)) {
             double keygenSeconds = seconds(keygenStart);
             long rotationBytes = 0, rotationSeeded = 0;
             for (SwitchingKey k : keys.galoisKeys().values()) {
@@ -154,6 +160,7 @@ final class BootstrapBenchCommand implements Callable<Integer> {
             result.put("rotationKeyBytesSeeded", rotationSeeded);
             result.put("rotationKeyBytesUncut", uncut);
             result.put("keygenSeconds", keygenSeconds);
+            result.put("mappedKeyBytes", keys.mappedBytes());
             result.put("encodedDiagonalBytes", boot.encodedDiagonalBytes());
             result.put("peakRssBytes", peakRssBytes());
             result.put("phaseSeconds", phases);
@@ -172,6 +179,20 @@ final class BootstrapBenchCommand implements Callable<Integer> {
             Files.writeString(json, Json.write(result) + "\n", StandardCharsets.UTF_8);
         }
         return 0;
+    }
+
+    /** The bootstrap's keys: generated, or generated, written to --key-file and mapped from it. */
+    private EvaluationKeys keys(Parameters params, Bootstrapper boot, KeyGenerator generator, SecretKey sk,
+            PrintWriter err) throws IOException {
+        if (keyFile == null) {
+            return boot.generateKeys(generator, sk);
+        }
+        try (EvaluationKeys generated = boot.generateKeys(generator, sk)) {
+            MappedKeys.write(keyFile, params, generated);
+        }
+        err.printf("keys written to %s (%.1f MiB); mapping them%n", keyFile, Files.size(keyFile) / MIB);
+        err.flush();
+        return MappedKeys.map(keyFile, params);
     }
 
     private static final double MIB = 1 << 20;
