@@ -1,7 +1,9 @@
 package dev.hyphenj.ckks;
 
 import dev.hyphenj.ntt.Kernels;
+import dev.hyphenj.ntt.LimbAllocator;
 import dev.hyphenj.ntt.ModArith;
+import dev.hyphenj.ntt.Modulus;
 import dev.hyphenj.ntt.Parallel;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
@@ -153,7 +155,9 @@ public final class Evaluator {
 
     /**
      * Divides by the primes of the ciphertext's level (one or two) and drops them: the level falls by one and the
-     * scale is divided by their product, exactly. Rounds each coefficient (centered remainders).
+     * scale is divided by their product, exactly. Each coefficient x becomes round(x / q) for a one-prime level q and
+     * round(x / (qa qb)) for a two-prime level, the correctly rounded quotient in both cases (the divisor is odd, so
+     * there are no ties; x may be taken as any representative modulo Q, the results agree modulo the remaining Q).
      */
     public Ciphertext rescale(Ciphertext a) {
         int level = a.level();
@@ -163,8 +167,18 @@ public final class Evaluator {
         int keep = params.primesAtLevel(level - 1), limbs = params.primesAtLevel(level);
         RnsBasis from = params.basisQ(level), to = params.basisQ(level - 1);
         double scale = a.scale();
-        RnsPoly[] out = new RnsPoly[2];
         RnsPoly[] parts = {a.c0(), a.c1()};
+        RnsPoly[] out = limbs - keep == 2 ? divideByPrimePair(parts, from, to) : divideByEachPrime(parts, from, to);
+        for (int drop = limbs - 1; drop >= keep; drop--) {
+            scale /= from.prime(drop);
+        }
+        return new Ciphertext(out[0], out[1], level - 1, scale, a.logSlots());
+    }
+
+    /** Rescales the NTT-domain parts by the primes above {@code to}, one after the other (a one-prime level). */
+    private RnsPoly[] divideByEachPrime(RnsPoly[] parts, RnsBasis from, RnsBasis to) {
+        int keep = to.size(), limbs = from.size();
+        RnsPoly[] out = new RnsPoly[2];
         Parallel.forEach(2, c -> {
             try (RnsPoly work = RnsPoly.copyOf(parts[c]); RnsPoly last = RnsPoly.allocate(from)) {
                 for (int drop = limbs - 1; drop >= keep; drop--) {
@@ -182,10 +196,57 @@ public final class Evaluator {
                 out[c] = RnsPoly.allocate(to).copyLimbsFrom(work, 0, 0, keep);
             }
         });
-        for (int drop = limbs - 1; drop >= keep; drop--) {
-            scale /= from.prime(drop);
+        return out;
+    }
+
+    /**
+     * Rescales the NTT-domain parts by the product P = qa qb of the two primes above {@code to}, in one pass: the
+     * centered remainder r of each coefficient modulo P (|r| <= (P - 1) / 2) is formed once from the two dropped limbs
+     * ({@link Kernels#pairDigits}), then every remaining limb i becomes (x - r) P^-1 mod q_i, with r mod q_i
+     * ({@link Kernels#switchModulusPair}) taken to the NTT domain: one forward NTT per remaining limb, where dropping
+     * the primes one after the other takes two. (x - r) / P is exactly round(x / P). So was the sequential division,
+     * round(round(x / qb) / qa): its two centered remainders r_b and r_a (of x mod qb, then of the quotient mod qa)
+     * make r_b + qb r_a, at most (qb - 1) / 2 + qb (qa - 1) / 2 = (P - 1) / 2 in size, the centered remainder modulo
+     * P; the residues are bit-identical, only the work differs.
+     */
+    private RnsPoly[] divideByPrimePair(RnsPoly[] parts, RnsBasis from, RnsBasis to) {
+        final int keep = to.size();
+        final Modulus qa = from.modulus(keep), qb = from.modulus(keep + 1);
+        final long bytes = from.limbBytes();
+        final int[] pInv = new int[keep];
+        for (int i = 0; i < keep; i++) {
+            long q = from.prime(i);
+            pInv[i] = (int) ModArith.invMod(ModArith.mulMod(qa.q() % q, qb.q() % q, q), q);
         }
-        return new Ciphertext(out[0], out[1], level - 1, scale, a.logSlots());
+        RnsPoly[] out = {RnsPoly.allocate(to), RnsPoly.allocate(to)};
+        try (LimbAllocator.Block scratch = LimbAllocator.shared().allocate(4 * bytes)) {
+            // digits of part c in limbs 2c (d0) and 2c + 1 (d1) of the scratch block
+            MemorySegment[] d = new MemorySegment[4];
+            for (int j = 0; j < 4; j++) {
+                d[j] = scratch.segment().asSlice(j * bytes, bytes);
+            }
+            Parallel.forEach(2, c -> {
+                for (int k = 0; k < 2; k++) {
+                    d[2 * c + k].copyFrom(parts[c].limb(keep + k));
+                    kernels.inverseNtt(d[2 * c + k], from.tables(keep + k));
+                }
+                kernels.pairDigits(d[2 * c], qa, d[2 * c + 1], qb);
+            });
+            Parallel.forEach(2 * keep, j -> {
+                final int i = j >> 1, c = j & 1;
+                final Modulus m = from.modulus(i);
+                final MemorySegment t = out[c].limb(i);
+                kernels.switchModulusPair(d[2 * c], d[2 * c + 1], qa, qb, t, m);
+                kernels.forwardNtt(t, from.tables(i));
+                kernels.sub(parts[c].limb(i), t, t, m);
+                kernels.mulScalar(t, pInv[i], t, m);
+            });
+        } catch (RuntimeException | Error e) {
+            out[0].close();
+            out[1].close();
+            throw e;
+        }
+        return out;
     }
 
     /** The ciphertext at a lower level, by dropping limbs (no division: the scale is unchanged). */

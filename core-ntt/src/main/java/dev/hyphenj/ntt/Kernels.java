@@ -49,6 +49,22 @@ public interface Kernels {
     void switchModulus(MemorySegment a, Modulus from, MemorySegment out, Modulus to);
 
     /**
+     * In place, the mixed-radix digits of the centered value of a residue pair, the first step of rescaling by two
+     * primes at once. On input a holds x mod qa and b holds x mod qb, for distinct primes qa and qb. With P = qa qb,
+     * H = (P - 1) / 2 and r the centered remainder of x modulo P (r = x mod P, minus P when above H, so |r| <= H),
+     * v = r + H lies in [0, P) and is written as v = d0 + qa d1 with d0 = v mod qa, d1 = floor(v / qa) in [0, qb):
+     * a receives d0 and b receives d1. (Formed as d0 = (a + H) mod qa, d1 = ((b + H) mod qb - d0) qa^-1 mod qb: no
+     * 64-bit value and no comparison with P / 2.) {@link #switchModulusPair} then moves r to any other prime.
+     */
+    void pairDigits(MemorySegment a, Modulus qa, MemorySegment b, Modulus qb);
+
+    /**
+     * out = r mod q' for the centered r = d0 + qa d1 - H whose digits {@link #pairDigits} wrote into d0 and d1
+     * (H = (qa qb - 1) / 2): {@link #switchModulus} for a value of two primes. d0 in [0, qa), d1 in [0, qb).
+     */
+    void switchModulusPair(MemorySegment d0, MemorySegment d1, Modulus qa, Modulus qb, MemorySegment out, Modulus to);
+
+    /**
      * The inner product of key switching, for one limb: acc0 = sum_j x_j w_j and acc1 = sum_j x_j v_j modulo q, over
      * the digits j, with the key operands w_j and v_j in Montgomery form (times 2^32 mod q). One pass reads each x_j
      * once and writes each sum once. Keys need no Shoup companions this way: half the bytes to store and to stream

@@ -267,6 +267,60 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void pairDigits(MemorySegment a, Modulus qa, MemorySegment b, Modulus qb) {
+        int[] x = load(a, 0), y = load(b, 1);
+        pairDigits(x, qa, y, qb);
+        store(x, a);
+        store(y, b);
+    }
+
+    /**
+     * In place: a = d0 = (a + H) mod qa, b = d1 = (b + H - d0) qa^-1 mod qb, the digits of v = r + H = d0 + qa d1 for
+     * the centered remainder r of the pair modulo P = qa qb and H = (P - 1) / 2 (see {@link Kernels#pairDigits}).
+     * b + H - d0 is taken as b + (H mod qb) + c - d0 with c = qb ceil(qa / qb) >= d0: below 3 qb + qa < 2^32.
+     */
+    public static void pairDigits(int[] a, Modulus qa, int[] b, Modulus qb) {
+        final int pa = qa.q(), pb = qb.q();
+        final int ha = pairHalf(qa, qb, pa), hb = pairHalf(qa, qb, pb), c = pairOffset(pa, pb);
+        final int inv = (int) ModArith.invMod(pa, pb), invShoup = ModArith.shoup(inv, pb);
+        for (int i = 0; i < a.length; i++) {
+            int d0 = csub(a[i] + ha, pa);
+            a[i] = d0;
+            b[i] = ModArith.mulShoup(b[i] + hb + c - d0, inv, invShoup, pb);
+        }
+    }
+
+    @Override
+    public void switchModulusPair(MemorySegment d0, MemorySegment d1, Modulus qa, Modulus qb, MemorySegment out,
+            Modulus to) {
+        int[] x = load(d0, 0), y = load(d1, 1), r = scratch(2, x.length);
+        switchModulusPair(x, y, qa, qb, r, to);
+        store(r, out);
+    }
+
+    /**
+     * out = (d0 + qa d1 - H) mod q: qa d1 by a Shoup product in [0, 2q), -H as + (q - H mod q) in (0, q], so the sum
+     * stays below qa + 3q < 2^32 and one Shoup reduction by 1 brings it to [0, 2q), then [0, q).
+     */
+    public static void switchModulusPair(int[] d0, int[] d1, Modulus qa, Modulus qb, int[] out, Modulus to) {
+        final int q = to.q(), w = (int) (qa.q() % q), ws = ModArith.shoup(w, q), k = q - pairHalf(qa, qb, q);
+        for (int i = 0; i < out.length; i++) {
+            int s = d0[i] + ModArith.mulShoupLazy(d1[i], w, ws, q) + k;
+            out[i] = ModArith.mulShoup(s, 1, to.oneShoup(), q);
+        }
+    }
+
+    /** H mod q for H = (qa qb - 1) / 2, the offset that makes the centered remainder modulo qa qb non-negative. */
+    static int pairHalf(Modulus qa, Modulus qb, int q) {
+        return (int) ((((long) qa.q() * qb.q() - 1) >>> 1) % q);
+    }
+
+    /** qb ceil(qa / qb): a multiple of qb at least qa (and below qa + qb < 2^31). */
+    static int pairOffset(int qa, int qb) {
+        return (int) (qb * ((qa + (long) qb - 1) / qb));
+    }
+
+    @Override
     public void mulScalar(MemorySegment a, int c, MemorySegment out, Modulus m) {
         int[] x = load(a, 0);
         final int q = m.q(), cs = ModArith.shoup(c, q);

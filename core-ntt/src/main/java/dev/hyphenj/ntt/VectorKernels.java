@@ -528,6 +528,63 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /** As {@link ScalarKernels#pairDigits(int[], Modulus, int[], Modulus)}, lane by lane. */
+    @Override
+    public void pairDigits(MemorySegment a, Modulus qa, MemorySegment b, Modulus qb) {
+        final int n = length(a);
+        if (n < MIN_N) {
+            SCALAR.pairDigits(a, qa, b, qb);
+            return;
+        }
+        final int pa = qa.q(), pb = qb.q(), inv = (int) ModArith.invMod(pa, pb);
+        final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
+        final IntVector vqa = IntVector.broadcast(S, pa), vqb = IntVector.broadcast(S, pb);
+        final IntVector vha = IntVector.broadcast(S, ScalarKernels.pairHalf(qa, qb, pa));
+        final IntVector vhc = IntVector.broadcast(S, ScalarKernels.pairHalf(qa, qb, pb) + ScalarKernels.pairOffset(pa, pb));
+        final IntVector vw = IntVector.broadcast(S, inv);
+        final LongVector vws = LongVector.broadcast(LS, ModArith.shoup(inv, pb) & M32);
+        for (int i = 0; i < n; i += L) {
+            IntVector d0 = IntVector.fromMemorySegment(S, a, 4L * i, ORDER).add(vha);
+            d0 = d0.lanewise(UMIN, d0.sub(vqa));
+            IntVector y = IntVector.fromMemorySegment(S, b, 4L * i, ORDER).add(vhc).sub(d0);
+            LongVector y64 = y.reinterpretAsLongs();
+            IntVector qh = y64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
+                    .blend(y64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
+            IntVector d1 = y.mul(vw).sub(qh.mul(vqb));
+            d0.intoMemorySegment(a, 4L * i, ORDER);
+            d1.lanewise(UMIN, d1.sub(vqb)).intoMemorySegment(b, 4L * i, ORDER);
+        }
+    }
+
+    /** As {@link ScalarKernels#switchModulusPair(int[], int[], Modulus, Modulus, int[], Modulus)}, lane by lane. */
+    @Override
+    public void switchModulusPair(MemorySegment d0, MemorySegment d1, Modulus qa, Modulus qb, MemorySegment out,
+            Modulus to) {
+        final int n = length(out);
+        if (n < MIN_N) {
+            SCALAR.switchModulusPair(d0, d1, qa, qb, out, to);
+            return;
+        }
+        final int q = to.q(), w = qa.q() % q;
+        final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
+        final IntVector vq = IntVector.broadcast(S, q), vw = IntVector.broadcast(S, w);
+        final IntVector vk = IntVector.broadcast(S, q - ScalarKernels.pairHalf(qa, qb, q));
+        final LongVector vws = LongVector.broadcast(LS, ModArith.shoup(w, q) & M32);
+        final LongVector vones = LongVector.broadcast(LS, to.oneShoup() & M32);
+        for (int i = 0; i < n; i += L) {
+            IntVector y = IntVector.fromMemorySegment(S, d1, 4L * i, ORDER);
+            LongVector y64 = y.reinterpretAsLongs();
+            IntVector qh = y64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
+                    .blend(y64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
+            IntVector s = y.mul(vw).sub(qh.mul(vq)).add(IntVector.fromMemorySegment(S, d0, 4L * i, ORDER)).add(vk);
+            LongVector s64 = s.reinterpretAsLongs();
+            IntVector qs = s64.and(M32).mul(vones).lanewise(LSHR, 32).reinterpretAsInts()
+                    .blend(s64.lanewise(LSHR, 32).mul(vones).reinterpretAsInts(), odd);
+            IntVector r = s.sub(qs.mul(vq));
+            r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(out, 4L * i, ORDER);
+        }
+    }
+
     @Override
     public void mulScalar(MemorySegment a, int c, MemorySegment out, Modulus m) {
         final int n = length(out);
