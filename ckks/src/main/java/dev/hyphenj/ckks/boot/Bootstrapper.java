@@ -245,7 +245,9 @@ public final class Bootstrapper implements AutoCloseable {
         start = lap(listener, "coeffToSlot", start);
         // EvalMod's result v = sin(2 pi t / q0) ~ 2 pi Delta' mu / q0 at scale S reads as mu at coefficientScale
         // when S = coefficientScale q0 / (2 pi Delta')
-        double coefficientScale = outputScale * Math.pow(2, 2 + logSlots / 2.0);
+        // (the coefficients are about 1/sqrt(s) of the slots: 16 sqrt(s) keeps SlotToCoeff's one-prime rescales
+        // well below them while it brings the scale down to the output's)
+        double coefficientScale = outputScale * Math.pow(2, 4 + logSlots / 2.0);
         double evalModScale = coefficientScale * q0 / (2 * Math.PI * messageScale);
         Ciphertext both;
         try (Ciphertext conj = ev.conjugate(ct); Ciphertext sum = ev.add(ct, conj);
