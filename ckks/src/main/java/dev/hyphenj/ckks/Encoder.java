@@ -45,6 +45,14 @@ public final class Encoder {
      * vectors are padded with zeros; longer ones are an error.
      */
     public Plaintext encode(double[] re, double[] im, int level, double scale, int logSlots) {
+        return new Plaintext(encodeOver(re, im, params.basisQ(level), scale, logSlots), level, scale, logSlots);
+    }
+
+    /**
+     * The encoding of re + i im at the given scale as a polynomial over any basis of this ring (NTT domain): over
+     * Q_level it is {@link #encode}'s; over Q_level and P it multiplies ciphertexts kept before their ModDown.
+     */
+    RnsPoly encodeOver(double[] re, double[] im, RnsBasis basis, double scale, int logSlots) {
         int slots = checkSlots(logSlots);
         if (re.length != im.length || re.length > slots) {
             throw new IllegalArgumentException("encode: " + re.length + " real and " + im.length
@@ -65,9 +73,9 @@ public final class Encoder {
             coefficients[k * gap] = (ur[k] * c - ui[k] * s) * scale;
             coefficients[(k + slots) * gap] = (ur[k] * s + ui[k] * c) * scale;
         }
-        RnsPoly p = toPoly(coefficients, params.basisQ(level));
+        RnsPoly p = toPoly(coefficients, basis);
         p.forwardNtt();
-        return new Plaintext(p, level, scale, logSlots);
+        return p;
     }
 
     /**

@@ -329,6 +329,67 @@ public final class Evaluator {
         return out;
     }
 
+    // ------------------------------------------------------------------------- double hoisting (LinearTransform)
+
+    /** The key-switching decomposition of a's c1, shared by {@link #rotateExtended(Ciphertext, KeySwitcher.Decomposition, int)}. */
+    KeySwitcher.Decomposition decompose(Ciphertext a) {
+        return switcher.decompose(a.c1(), a.level());
+    }
+
+    /** P a over Q_level and P (no key switch). */
+    ExtendedCiphertext extend(Ciphertext a) {
+        RnsBasis qp = params.basisQP(a.level());
+        RnsPoly c0 = RnsPoly.allocate(qp), c1 = RnsPoly.allocate(qp);
+        switcher.liftByP(a.c0(), a.level(), c0);
+        switcher.liftByP(a.c1(), a.level(), c1);
+        return new ExtendedCiphertext(c0, c1, a.level());
+    }
+
+    /** P rot(a, steps) over Q_level and P, without the ModDown; {@code dec} is {@link #decompose}(a). */
+    ExtendedCiphertext rotateExtended(Ciphertext a, KeySwitcher.Decomposition dec, int steps) {
+        long k = Encoder.galoisElement(steps, params.n());
+        RnsBasis qp = params.basisQP(a.level());
+        RnsPoly c0 = RnsPoly.allocate(qp), c1 = RnsPoly.allocate(qp);
+        switcher.innerProduct(dec, keys().galois(k), c0, c1);
+        keySwitches.increment();
+        try (RnsPoly lifted = RnsPoly.allocate(qp)) {
+            switcher.liftByP(a.c0(), a.level(), lifted);
+            c0.add(lifted, c0);
+        }
+        c0.automorphismNtt(k, c0);
+        c1.automorphismNtt(k, c1);
+        return new ExtendedCiphertext(c0, c1, a.level());
+    }
+
+    /**
+     * P rot(a / P, steps) for an extended a: its c1 brought down to Q_level and decomposed, the key switch kept
+     * before its ModDown and added to a's c0.
+     */
+    ExtendedCiphertext rotateExtended(ExtendedCiphertext a, int steps) {
+        long k = Encoder.galoisElement(steps, params.n());
+        RnsBasis qp = params.basisQP(a.level);
+        RnsPoly c0 = RnsPoly.allocate(qp), c1 = RnsPoly.allocate(qp);
+        try (RnsPoly c1q = RnsPoly.allocate(params.basisQ(a.level))) {
+            switcher.modDown(a.c1, a.level, c1q);
+            try (KeySwitcher.Decomposition dec = switcher.decompose(c1q, a.level)) {
+                switcher.innerProduct(dec, keys().galois(k), c0, c1);
+            }
+        }
+        keySwitches.increment();
+        c0.add(a.c0, c0);
+        c0.automorphismNtt(k, c0);
+        c1.automorphismNtt(k, c1);
+        return new ExtendedCiphertext(c0, c1, a.level);
+    }
+
+    /** a / P as an ordinary ciphertext at a's level, with the given scale and slot count. */
+    Ciphertext modDown(ExtendedCiphertext a, double scale, int logSlots) {
+        RnsBasis basis = params.basisQ(a.level);
+        RnsPoly c0 = RnsPoly.allocate(basis), c1 = RnsPoly.allocate(basis);
+        Parallel.forEach(2, part -> switcher.modDown(part == 0 ? a.c0 : a.c1, a.level, part == 0 ? c0 : c1));
+        return new Ciphertext(c0, c1, a.level, scale, logSlots);
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private EvaluationKeys keys() {

@@ -34,6 +34,8 @@ final class KeySwitcher {
     private final BaseConverter[] modDown;
     /** P^-1 mod q_i for every prime of Q. */
     private final int[] pInv;
+    /** P mod q_i for every prime of Q. */
+    private final int[] pModQ;
 
     KeySwitcher(Parameters params) {
         this.params = params;
@@ -42,11 +44,13 @@ final class KeySwitcher {
         this.modDown = new BaseConverter[params.maxLevel() + 1];
         long[] q = params.qPrimes();
         pInv = new int[q.length];
+        pModQ = new int[q.length];
         for (int i = 0; i < q.length; i++) {
             long r = 1;
             for (long p : params.pPrimes()) {
                 r = r * (p % q[i]) % q[i];
             }
+            pModQ[i] = (int) r;
             pInv[i] = (int) ModArith.invMod(r, q[i]);
         }
     }
@@ -105,6 +109,18 @@ final class KeySwitcher {
      * costs far fewer limbs than permuting every raised digit.
      */
     void switchKey(Decomposition dec, SwitchingKey key, RnsPoly out0, RnsPoly out1) {
+        RnsBasis qp = params.basisQP(dec.level);
+        try (RnsPoly acc0 = RnsPoly.allocate(qp); RnsPoly acc1 = RnsPoly.allocate(qp)) {
+            innerProduct(dec, key, acc0, acc1);
+            Parallel.forEach(2, part -> modDown(part == 0 ? acc0 : acc1, dec.level, part == 0 ? out0 : out1));
+        }
+    }
+
+    /**
+     * The key switch before its ModDown: (acc0, acc1) modulo Q_level and P with acc0 + acc1 s = P d s' + e (for a
+     * Galois key, the pre-image, as in {@link #switchKey}).
+     */
+    void innerProduct(Decomposition dec, SwitchingKey key, RnsPoly acc0, RnsPoly acc1) {
         int level = dec.level;
         if (key.level() < level) {
             throw new IllegalArgumentException("key switching at level " + level + " with a key cut to level " + key.level());
@@ -114,26 +130,36 @@ final class KeySwitcher {
         int keyQ = params.primesAtLevel(key.level());
         long limbBytes = qp.limbBytes();
         int digits = dec.raised.length;
-        try (RnsPoly acc0 = RnsPoly.allocate(qp); RnsPoly acc1 = RnsPoly.allocate(qp)) {
-            Parallel.forEach(qp.size(), i -> {
-                MemorySegment[] x = new MemorySegment[digits], b = new MemorySegment[digits];
-                MemorySegment[] a = new MemorySegment[digits];
-                int keyLimb = i < qLimbs ? i : keyQ + (i - qLimbs);
-                for (int j = 0; j < digits; j++) {
-                    int lo = j * alpha, hi = Math.min(qLimbs, lo + alpha);
-                    x[j] = i >= lo && i < hi ? dec.d.limb(i)
-                            : dec.raised[j].segment().asSlice((i < lo ? i : i - (hi - lo)) * limbBytes, limbBytes);
-                    b[j] = key.b[j].limb(keyLimb);
-                    a[j] = key.a[j].limb(keyLimb);
-                }
-                kernels.innerProduct(x, b, a, acc0.limb(i), acc1.limb(i), qp.modulus(i));
-            });
-            Parallel.forEach(2, part -> modDown(part == 0 ? acc0 : acc1, level, part == 0 ? out0 : out1));
-        }
+        Parallel.forEach(qp.size(), i -> {
+            MemorySegment[] x = new MemorySegment[digits], b = new MemorySegment[digits];
+            MemorySegment[] a = new MemorySegment[digits];
+            int keyLimb = i < qLimbs ? i : keyQ + (i - qLimbs);
+            for (int j = 0; j < digits; j++) {
+                int lo = j * alpha, hi = Math.min(qLimbs, lo + alpha);
+                x[j] = i >= lo && i < hi ? dec.d.limb(i)
+                        : dec.raised[j].segment().asSlice((i < lo ? i : i - (hi - lo)) * limbBytes, limbBytes);
+                b[j] = key.b[j].limb(keyLimb);
+                a[j] = key.a[j].limb(keyLimb);
+            }
+            kernels.innerProduct(x, b, a, acc0.limb(i), acc1.limb(i), qp.modulus(i));
+        });
+    }
+
+    /** out (modulo Q_level and P) = P c for c modulo Q_level: c times P mod q_i on Q's limbs, zero on P's. */
+    void liftByP(RnsPoly c, int level, RnsPoly out) {
+        RnsBasis qp = params.basisQP(level);
+        int qLimbs = params.primesAtLevel(level);
+        Parallel.forEach(qp.size(), i -> {
+            if (i < qLimbs) {
+                kernels.mulScalar(c.limb(i), pModQ[i], out.limb(i), qp.modulus(i));
+            } else {
+                out.limb(i).fill((byte) 0);
+            }
+        });
     }
 
     /** out = round(acc / P) modulo Q_level, acc modulo Q_level and P, all NTT domain. */
-    private void modDown(RnsPoly acc, int level, RnsPoly out) {
+    void modDown(RnsPoly acc, int level, RnsPoly out) {
         RnsBasis qp = params.basisQP(level);
         int qLimbs = params.primesAtLevel(level), n = params.n();
         long limbBytes = qp.limbBytes();

@@ -1,5 +1,7 @@
 package dev.hyphenj.ckks;
 
+import dev.hyphenj.ntt.RnsBasis;
+import dev.hyphenj.ntt.RnsPoly;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,9 +15,13 @@ import java.util.TreeSet;
  * (rot to the left, * slot-wise).
  *
  * <p><b>Baby-step giant-step.</b> With n1 baby steps every index d is split as d = g + b, b = d mod n1, g a multiple
- * of n1; then M x = sum_g rot(sum_b rot(diag_(g+b), -g) * rot(x, b), g). The baby rotations rot(x, b) share one
- * key-switching decomposition ({@link Evaluator#rotateHoisted}); the plaintext diagonals are encoded pre-rotated by
- * -g; each giant partial sum costs one rotation. A transform with D diagonals spread over a span of about D slots
+ * of n1; then M x = sum_g rot(sum_b rot(diag_(g+b), -g) * rot(x, b), g). The plaintext diagonals are encoded
+ * pre-rotated by -g; each giant partial sum costs one rotation. <b>Double hoisting:</b> the baby rotations rot(x, b)
+ * share one key-switching decomposition and stay over Q_l and P, times P, without their ModDown
+ * ({@link ExtendedCiphertext}); the diagonals are encoded over Q_l and P, the partial sums formed there, each giant
+ * rotation brings only its sum's c1 down to decompose it and keeps its own result extended, and one ModDown ends the
+ * transform: per transform two ModDowns plus one per giant step instead of two per rotation (and the key-switching
+ * noise is divided by P once, after the products). A transform with D diagonals spread over a span of about D slots
  * then costs about 2 sqrt(D) rotations instead of D. n1 is chosen to minimize the number of rotations (the
  * diagonal indices are read both in [0, s) and centered in (-s/2, s/2], whichever is cheaper, so that a band around
  * the main diagonal counts as one span); {@link #withBabySteps} overrides it.
@@ -47,11 +53,11 @@ public final class LinearTransform {
     private final int[] babyList;
     /** Whether {@link #apply} keeps the encoded diagonals of its last level and scale for the next application. */
     private final boolean keepEncodings;
-    /** The kept encodings (diagonal index to plaintext), or null; guarded by this. */
+    /** The kept encodings (diagonal index to polynomial), or null; guarded by this. */
     private Encodings encodings;
 
-    /** Diagonals encoded at one level and scale, pre-rotated for their giant step. */
-    private record Encodings(int level, double scale, Map<Integer, Plaintext> byDiagonal) {}
+    /** Diagonals encoded over Q_level and P at one scale, pre-rotated for their giant step. */
+    private record Encodings(int level, double scale, Map<Integer, RnsPoly> byDiagonal) {}
 
     private LinearTransform(int logSlots, TreeMap<Integer, double[]> diagonals, TreeMap<Integer, double[]> imag,
             int babySteps, boolean centered, boolean keepEncodings) {
@@ -147,7 +153,7 @@ public final class LinearTransform {
     /** Frees the encoded diagonals a {@link #keepingEncodings()} transform holds (it encodes again when applied). */
     public synchronized void releaseEncodings() {
         if (encodings != null) {
-            encodings.byDiagonal().values().forEach(Plaintext::close);
+            encodings.byDiagonal().values().forEach(RnsPoly::close);
             encodings = null;
         }
     }
@@ -158,7 +164,7 @@ public final class LinearTransform {
             return 0;
         }
         return encodings.byDiagonal().values().stream()
-                .mapToLong(pt -> pt.poly().limbCount() * pt.poly().basis().limbBytes()).sum();
+                .mapToLong(p -> p.limbCount() * p.basis().limbBytes()).sum();
     }
 
     public int logSlots() {
@@ -284,31 +290,40 @@ public final class LinearTransform {
 
     private Ciphertext applyWithoutRescale(Evaluator evaluator, Ciphertext ct, double diagonalScale) {
         check(evaluator, ct);
+        evaluator.requireRotationKeys("linear transform (" + this + "; its keys: rotationSteps())", rotationSteps());
         Parameters params = evaluator.parameters();
         Encoder encoder = new Encoder(params);
         int level = ct.level();
-        Map<Integer, Plaintext> kept = keepEncodings ? encodings(encoder, level, diagonalScale) : null;
-        Ciphertext[] rotated = rotations(evaluator, ct, babyList, "baby");
-        Ciphertext acc = null;
+        RnsBasis qp = params.basisQP(level);
+        Map<Integer, RnsPoly> kept = keepEncodings ? encodings(encoder, level, diagonalScale) : null;
+        ExtendedCiphertext[] babies = new ExtendedCiphertext[babyList.length];
+        ExtendedCiphertext acc = null;
         try {
+            try (KeySwitcher.Decomposition dec = babyList.length > 1 || babyList[0] != 0 ? evaluator.decompose(ct)
+                    : null) {
+                for (int i = 0; i < babyList.length; i++) {
+                    babies[i] = babyList[i] == 0 ? evaluator.extend(ct)
+                            : evaluator.rotateExtended(ct, dec, babyList[i]);
+                }
+            }
             for (Map.Entry<Integer, List<int[]>> giant : plan.entrySet()) {
                 int g = giant.getKey();
-                Ciphertext partial = null;
+                ExtendedCiphertext partial = new ExtendedCiphertext(RnsPoly.zeros(qp), RnsPoly.zeros(qp), level);
                 try {
                     for (int[] term : giant.getValue()) {
-                        Ciphertext x = rotated[Arrays.binarySearch(babyList, term[0])];
-                        Ciphertext product;
+                        ExtendedCiphertext x = babies[Arrays.binarySearch(babyList, term[0])];
                         if (kept != null) {
-                            product = evaluator.mulPlain(x, kept.get(term[1]));
+                            x.c0.mulAdd(kept.get(term[1]), partial.c0);
+                            x.c1.mulAdd(kept.get(term[1]), partial.c1);
                         } else {
-                            try (Plaintext pt = encodeDiagonal(encoder, term[1], g, level, diagonalScale)) {
-                                product = evaluator.mulPlain(x, pt);
+                            try (RnsPoly d = encodeDiagonal(encoder, term[1], g, qp, diagonalScale)) {
+                                x.c0.mulAdd(d, partial.c0);
+                                x.c1.mulAdd(d, partial.c1);
                             }
                         }
-                        partial = accumulate(evaluator, partial, product);
                     }
                     if (g != 0) {
-                        Ciphertext turned = rotations(evaluator, partial, new int[] {g}, "giant")[0];
+                        ExtendedCiphertext turned = evaluator.rotateExtended(partial, g);
                         partial.close();
                         partial = turned;
                     }
@@ -316,7 +331,8 @@ public final class LinearTransform {
                         acc = partial;
                         partial = null;
                     } else {
-                        evaluator.addInPlace(acc, partial);
+                        acc.c0.add(partial.c0, acc.c0);
+                        acc.c1.add(partial.c1, acc.c1);
                     }
                 } finally {
                     if (partial != null) {
@@ -324,12 +340,12 @@ public final class LinearTransform {
                     }
                 }
             }
-            Ciphertext result = acc;
-            acc = null;
-            return result;
+            return evaluator.modDown(acc, ct.scale() * diagonalScale, logSlots);
         } finally {
-            for (Ciphertext c : rotated) {
-                c.close();
+            for (ExtendedCiphertext c : babies) {
+                if (c != null) {
+                    c.close();
+                }
             }
             if (acc != null) {
                 acc.close();
@@ -379,19 +395,27 @@ public final class LinearTransform {
     // ------------------------------------------------------------------------------------------------ helpers
 
     /** The kept encodings at this level and scale, encoding them (and freeing others) if they are not those. */
-    private synchronized Map<Integer, Plaintext> encodings(Encoder encoder, int level, double scale) {
+    private synchronized Map<Integer, RnsPoly> encodings(Encoder encoder, int level, double scale) {
         if (encodings != null && encodings.level() == level && encodings.scale() == scale) {
             return encodings.byDiagonal();
         }
         releaseEncodings();
-        Map<Integer, Plaintext> byDiagonal = new TreeMap<>();
+        Map<Integer, RnsPoly> byDiagonal = new TreeMap<>();
+        RnsBasis qp = encoder.parameters().basisQP(level);
         for (Map.Entry<Integer, List<int[]>> giant : plan.entrySet()) {
             for (int[] term : giant.getValue()) {
-                byDiagonal.put(term[1], encodeDiagonal(encoder, term[1], giant.getKey(), level, scale));
+                byDiagonal.put(term[1], encodeDiagonal(encoder, term[1], giant.getKey(), qp, scale));
             }
         }
         encodings = new Encodings(level, scale, byDiagonal);
         return byDiagonal;
+    }
+
+    /** Diagonal d (both parts for a complex transform) rotated right by g, encoded over the basis at the scale. */
+    private RnsPoly encodeDiagonal(Encoder encoder, int d, int g, RnsBasis basis, double scale) {
+        double[] re = rotateRight(diagonals.get(d), g);
+        double[] im = imag == null ? new double[slots] : rotateRight(imag.get(d), g);
+        return encoder.encodeOver(re, im, basis, scale, logSlots);
     }
 
     /** Diagonal d (both parts for a complex transform) rotated right by g, encoded at the level and scale. */
