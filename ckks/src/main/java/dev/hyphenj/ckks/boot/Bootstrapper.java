@@ -43,9 +43,13 @@ import java.util.TreeSet;
  * <li><b>CoeffToSlot</b> (levels from the top): {@link HomomorphicDft#coeffToSlot}, the ciphertext declared at scale
  * sigma = Q_(EvalMod level) and the first group multiplied by sigma / (2 q0 K), so the slots hold
  * u_j / 2 with u_j = y_j + i y_(j+s) in bit-reversed order, y = t / (q0 K), at scale sigma (where T_1 is stable).</li>
- * <li>Split into real and imaginary parts (u/2 + conj(u/2) and -i (u/2 - conj(u/2))), EvalMod on each
- * ({@link BootstrapParameters#evalModStages()}), which lands on the scale that makes the result read as the
- * message's coefficients at the output scale; recombine re + i im.</li>
+ * <li>Split into real and imaginary parts (u/2 + conj(u/2) and -i (u/2 - conj(u/2))), EvalMod on each, which
+ * lands on the scale that makes the result read as the message's coefficients at the output scale; recombine
+ * re + i im. <b>Sparse slots</b> (s &lt; N/2) need one EvalMod: the last CoeffToSlot group, read over 2s slots,
+ * gives [u/2, -i u/2] ({@link ComplexDiagonalMatrix#stackedOnRepeatedInput}), plus its conjugate [Re u, Im u];
+ * EvalMod runs once on those 2s real values and the first SlotToCoeff group takes them back to u
+ * ({@link ComplexDiagonalMatrix#onPackedRealAndImaginary}). Same levels; a few more rotations in those two groups
+ * instead of a second EvalMod.</li>
  * <li><b>SlotToCoeff</b>: {@link HomomorphicDft#slotToCoeff}; the bit reversals cancel.</li>
  * </ol>
  * Keys: {@link #rotationSteps()} plus conjugation, and relinearization. An instance holds the transforms (their
@@ -63,6 +67,11 @@ public final class Bootstrapper implements AutoCloseable {
     /** The declared scale of the raised ciphertext: the modulus of the level EvalMod starts at. */
     private final double sigma;
     private final BaseConverter raise;
+    /**
+     * Sparse slots (s &lt; N/2): the real and imaginary parts of CoeffToSlot's result share one ciphertext of 2s slots
+     * and one EvalMod (folded into the last CoeffToSlot group and the first SlotToCoeff group).
+     */
+    private final boolean packed;
 
     public Bootstrapper(Parameters params, BootstrapParameters boot, int logSlots) {
         if (logSlots < 1 || logSlots > params.logN() - 1) {
@@ -84,12 +93,18 @@ public final class Bootstrapper implements AutoCloseable {
         // sigma / (2 q0 K) split evenly over the groups: each group's diagonals, encoded at about 2^56, then keep
         // the most bits (one group carrying the whole 2^-10 would lose them)
         double perGroup = Math.pow(sigma / (2 * q0 * boot.k()), 1.0 / cts.size());
-        for (ComplexDiagonalMatrix group : cts) {
-            ComplexDiagonalMatrix m = group.scale(perGroup);
+        this.packed = slots < params.n() / 2;
+        for (int g = 0; g < cts.size(); g++) {
+            ComplexDiagonalMatrix m = cts.get(g).scale(perGroup);
+            if (packed && g == cts.size() - 1) { // [u/2, -i u/2] over 2s slots: plus its conjugate, [Re u, Im u]
+                m = m.stackedOnRepeatedInput(0, -1);
+            }
             coeffToSlot.add(transform(m, boot));
         }
-        for (ComplexDiagonalMatrix m : HomomorphicDft.slotToCoeff(logSlots, boot.slotsToCoeffsDepth())) {
-            slotToCoeff.add(transform(m, boot));
+        List<ComplexDiagonalMatrix> stc = HomomorphicDft.slotToCoeff(logSlots, boot.slotsToCoeffsDepth());
+        for (int g = 0; g < stc.size(); g++) {
+            ComplexDiagonalMatrix m = stc.get(g);
+            slotToCoeff.add(transform(packed && g == 0 ? m.onPackedRealAndImaginary() : m, boot));
         }
         long[] all = params.basisQ(params.maxLevel()).primes();
         int low = params.primesAtLevel(0);
@@ -239,6 +254,7 @@ public final class Bootstrapper implements AutoCloseable {
         }
         ct.setScale(sigma);
         for (LinearTransform t : coeffToSlot) {
+            ct = withLogSlots(ct, t.logSlots());
             ct = replace(ct, t.apply(ev, ct));
         }
         ct = replace(ct, ev.dropLevel(ct, boot.evalModLevel(params)));
@@ -250,12 +266,19 @@ public final class Bootstrapper implements AutoCloseable {
         double coefficientScale = outputScale * Math.pow(2, 4 + logSlots / 2.0);
         double evalModScale = coefficientScale * q0 / (2 * Math.PI * messageScale);
         Ciphertext both;
-        try (Ciphertext conj = ev.conjugate(ct); Ciphertext sum = ev.add(ct, conj);
-                Ciphertext diff = ev.sub(ct, conj); Ciphertext imag = timesI(ev, diff, true)) {
-            ct.close();
-            try (Ciphertext re = evalMod(ev, sum, evalModScale); Ciphertext im = evalMod(ev, imag, evalModScale);
-                    Ciphertext iIm = timesI(ev, im, false)) {
-                both = ev.add(re, iIm);
+        if (packed) { // [u/2, -i u/2] plus its conjugate: [Re u, Im u], one EvalMod
+            try (Ciphertext conj = ev.conjugate(ct); Ciphertext sum = ev.add(ct, conj)) {
+                ct.close();
+                both = evalMod(ev, sum, evalModScale);
+            }
+        } else {
+            try (Ciphertext conj = ev.conjugate(ct); Ciphertext sum = ev.add(ct, conj);
+                    Ciphertext diff = ev.sub(ct, conj); Ciphertext imag = timesI(ev, diff, true)) {
+                ct.close();
+                try (Ciphertext re = evalMod(ev, sum, evalModScale);
+                        Ciphertext im = evalMod(ev, imag, evalModScale); Ciphertext iIm = timesI(ev, im, false)) {
+                    both = ev.add(re, iIm);
+                }
             }
         }
         both.setScale(coefficientScale);
@@ -264,7 +287,9 @@ public final class Bootstrapper implements AutoCloseable {
         for (int g = 1; g <= slotToCoeff.size(); g++) {
             double scale = g == slotToCoeff.size() ? outputScale
                     : coefficientScale * Math.pow(outputScale / coefficientScale, (double) g / slotToCoeff.size());
-            ct = replace(ct, slotToCoeff.get(g - 1).apply(ev, ct, scale));
+            LinearTransform t = slotToCoeff.get(g - 1);
+            ct = withLogSlots(ct, t.logSlots());
+            ct = replace(ct, t.apply(ev, ct, scale));
         }
         if (ct.level() > outputLevel()) { // fewer FFT groups than levels for tiny slot counts
             ct = replace(ct, ev.dropLevel(ct, outputLevel()));
@@ -387,6 +412,20 @@ public final class Bootstrapper implements AutoCloseable {
         try (Plaintext unit = new Encoder(params).encode(re, im, ct.level(), 1, logSlots)) {
             return ev.mulPlain(ct, unit);
         }
+    }
+
+    /**
+     * ct read with 2^logSlots slots (itself when it has them; otherwise a copy, and ct is closed): a message of s
+     * slots read with 2s repeats, [x, x]; one whose 2s slots repeat with period s reads as its first s.
+     */
+    private Ciphertext withLogSlots(Ciphertext ct, int logSlots) {
+        if (ct.logSlots() == logSlots) {
+            return ct;
+        }
+        Ciphertext relabelled = new Ciphertext(RnsPoly.copyOf(ct.c0()), RnsPoly.copyOf(ct.c1()), ct.level(),
+                ct.scale(), logSlots);
+        ct.close();
+        return relabelled;
     }
 
     private static Ciphertext replace(Ciphertext old, Ciphertext next) {

@@ -182,6 +182,55 @@ public final class ComplexDiagonalMatrix {
         return new ComplexDiagonalMatrix(slots, outRe, outIm);
     }
 
+    /**
+     * The 2s x 2s matrix that takes [x, x] (an s-slot message read with 2s slots) to [M x, c M x]: diagonal d of M
+     * becomes diagonal [diag_d, c diag_d] at index d, or d + s when d &gt; s/2 (so that reading indices above half the
+     * slots as negative gives the same rotation steps as M's).
+     */
+    public ComplexDiagonalMatrix stackedOnRepeatedInput(double cRe, double cIm) {
+        int wide = 2 * slots;
+        TreeMap<Integer, double[]> outRe = new TreeMap<>(), outIm = new TreeMap<>();
+        for (int d : re.keySet()) {
+            double[] dr = re.get(d), di = im.get(d);
+            double[] r = new double[wide], i = new double[wide];
+            for (int k = 0; k < slots; k++) {
+                r[k] = dr[k];
+                i[k] = di[k];
+                r[k + slots] = cRe * dr[k] - cIm * di[k];
+                i[k + slots] = cRe * di[k] + cIm * dr[k];
+            }
+            put(outRe, outIm, d > slots / 2 ? d + slots : d, r, i);
+        }
+        return new ComplexDiagonalMatrix(wide, outRe, outIm);
+    }
+
+    /**
+     * The 2s x 2s matrix that takes [r, m] (two real s-vectors read as 2s slots) to [M z, M z] with z = r + i m:
+     * M with the packing of real and imaginary parts folded in. Row j of diagonal d reads r or m at (j + d) mod s
+     * through 2s-diagonal d or d + s, whichever lands in the right half, with factor 1 for r and i for m.
+     */
+    public ComplexDiagonalMatrix onPackedRealAndImaginary() {
+        int wide = 2 * slots;
+        TreeMap<Integer, double[]> outRe = new TreeMap<>(), outIm = new TreeMap<>();
+        for (int d : re.keySet()) {
+            double[] dr = re.get(d), di = im.get(d);
+            double[][] same = {new double[wide], new double[wide]}, shifted = {new double[wide], new double[wide]};
+            for (int j = 0; j < wide; j++) {
+                int j0 = j % slots;
+                boolean wraps = j0 + d >= slots, top = j < slots;
+                // diagonal d reads r (factor 1) where top == !wraps, m (factor i) otherwise; d + s the opposite
+                double[][] one = top != wraps ? same : shifted, timesI = top != wraps ? shifted : same;
+                one[0][j] = dr[j0];
+                one[1][j] = di[j0];
+                timesI[0][j] = -di[j0];
+                timesI[1][j] = dr[j0];
+            }
+            put(outRe, outIm, d, same[0], same[1]);
+            put(outRe, outIm, d + slots, shifted[0], shifted[1]);
+        }
+        return new ComplexDiagonalMatrix(wide, outRe, outIm);
+    }
+
     @Override
     public String toString() {
         return "ComplexDiagonalMatrix[" + slots + " slots, " + re.size() + " diagonals]";

@@ -204,6 +204,40 @@ class HomomorphicDftTest {
         return Arrays.toString(Arrays.stream(steps).map(x -> x > s / 2 ? x - s : x).sorted().toArray());
     }
 
+    /** [x, x] -> [M x, c M x] and [r, m] -> [M (r + i m), M (r + i m)], in double, for a dense random M. */
+    @Test
+    void packedForms() {
+        int s = 16;
+        SplittableRandom rnd = new SplittableRandom(7);
+        java.util.Map<Integer, double[][]> diagonals = new java.util.TreeMap<>();
+        for (int d = 0; d < s; d++) {
+            diagonals.put(d, new double[][] {rnd.doubles(s, -1, 1).toArray(), rnd.doubles(s, -1, 1).toArray()});
+        }
+        ComplexDiagonalMatrix m = ComplexDiagonalMatrix.of(s, diagonals);
+        double[] xr = rnd.doubles(s, -1, 1).toArray(), xi = rnd.doubles(s, -1, 1).toArray();
+        double[][] mx = m.apply(xr, xi);
+
+        double[][] stacked = m.stackedOnRepeatedInput(0, -1).apply(twice(xr), twice(xi));
+        assertClose(mx[0], Arrays.copyOfRange(stacked[0], 0, s), 1e-12, "top real");
+        assertClose(mx[1], Arrays.copyOfRange(stacked[1], 0, s), 1e-12, "top imaginary");
+        assertClose(mx[1], Arrays.copyOfRange(stacked[0], s, 2 * s), 1e-12, "bottom real: Re(-i M x) = Im(M x)");
+        assertClose(Arrays.stream(mx[0]).map(v -> -v).toArray(), Arrays.copyOfRange(stacked[1], s, 2 * s), 1e-12,
+                "bottom imaginary");
+
+        double[] packed = new double[2 * s];
+        System.arraycopy(xr, 0, packed, 0, s);
+        System.arraycopy(xi, 0, packed, s, s);
+        double[][] out = m.onPackedRealAndImaginary().apply(packed, new double[2 * s]);
+        assertClose(twice(mx[0]), out[0], 1e-12, "packed real");
+        assertClose(twice(mx[1]), out[1], 1e-12, "packed imaginary");
+    }
+
+    private static double[] twice(double[] x) {
+        double[] y = Arrays.copyOf(x, 2 * x.length);
+        System.arraycopy(x, 0, y, x.length, x.length);
+        return y;
+    }
+
     private static void assertClose(double[] want, double[] got, double tol, String what) {
         double max = 0;
         for (int i = 0; i < want.length; i++) {
