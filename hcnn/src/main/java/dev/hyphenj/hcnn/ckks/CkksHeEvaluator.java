@@ -50,6 +50,8 @@ import java.util.TreeMap;
  * <p><b>Plaintexts</b> are encoded when used, through a {@link PlaintextCache} (its budget bounds the memory the
  * weights take; a layer run for several images encodes each vector once if the budget holds its plaintexts).
  *
+ * <p>Bootstrapping of these handles is {@link CkksBootstrapService}'s (it lands on Delta too).
+ *
  * <p>Rotations check that the Galois key is there and name the missing steps otherwise. Handles must not be used
  * after {@link #release}. One evaluator serves one thread at a time (the ckks operations parallelize inside).
  */
@@ -70,6 +72,7 @@ public final class CkksHeEvaluator implements HeEvaluator<CkksCiphertext> {
     }
 
     private final Parameters params;
+    private final EvaluationKeys keys;
     private final Evaluator evaluator;
     private final Encoder encoder;
     private final ChebyshevEvaluator chebyshev;
@@ -98,6 +101,7 @@ public final class CkksHeEvaluator implements HeEvaluator<CkksCiphertext> {
             throw new IllegalArgumentException("nominal scale " + scale + " must be finite and >= 1");
         }
         this.params = params;
+        this.keys = keys;
         this.evaluator = new Evaluator(params, keys);
         this.encoder = new Encoder(params);
         this.chebyshev = new ChebyshevEvaluator(evaluator);
@@ -113,6 +117,11 @@ public final class CkksHeEvaluator implements HeEvaluator<CkksCiphertext> {
     /** The ckks evaluator underneath. */
     public Evaluator evaluator() {
         return evaluator;
+    }
+
+    /** The evaluation keys this evaluator was given (null if none). */
+    public EvaluationKeys keys() {
+        return keys;
     }
 
     public PlaintextCache cache() {
@@ -134,6 +143,21 @@ public final class CkksHeEvaluator implements HeEvaluator<CkksCiphertext> {
      * pending rescale. Not counted as an operation.
      */
     public CkksCiphertext wrap(Ciphertext ct) {
+        checkOwnable(ct);
+        return create(ct, 0, 0);
+    }
+
+    /**
+     * A handle owning {@code ct}, a result computed outside this evaluator from a handle's ciphertext (a bootstrap):
+     * over all of the parameters' slots, no pending rescale, {@code levelsUsed} carried over. Not counted as an
+     * operation, but live until released like every handle.
+     */
+    CkksCiphertext adopt(Ciphertext ct, int levelsUsed) {
+        checkOwnable(ct);
+        return create(ct, levelsUsed, 0);
+    }
+
+    private void checkOwnable(Ciphertext ct) {
         if (ct.logSlots() != params.logSlots()) {
             throw new IllegalArgumentException("a ciphertext of 2^" + ct.logSlots()
                     + " slots given to an evaluator of 2^" + params.logSlots());
@@ -142,7 +166,6 @@ public final class CkksHeEvaluator implements HeEvaluator<CkksCiphertext> {
             throw new IllegalArgumentException("the ciphertext is not over Q_" + ct.level() + " of '" + params.name()
                     + "'");
         }
-        return create(ct, 0, 0);
     }
 
     /** The ciphertext of a live handle (still owned by the handle: for decryption or serialization). */

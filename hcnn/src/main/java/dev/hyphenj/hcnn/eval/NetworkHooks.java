@@ -25,6 +25,15 @@ public interface NetworkHooks<C> {
      */
     C bootstrap(C x, int slots);
 
+    /**
+     * The bootstrap of ciphertext {@code ciphertext} of the tensor about to enter activation layer {@code layer}
+     * (named as in {@link #activate(String, int, Object)}), so that an implementation can use the layer's range (a
+     * CKKS bootstrap is precise relative to a bound on the slots); by default {@link #bootstrap(Object, int)}.
+     */
+    default C bootstrap(String layer, int ciphertext, C x, int slots) {
+        return bootstrap(x, slots);
+    }
+
     /** Called after each layer (with its activation) completes. */
     default void layerDone(String name) {}
 }

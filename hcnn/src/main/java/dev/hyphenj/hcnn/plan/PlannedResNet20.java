@@ -180,7 +180,7 @@ public final class PlannedResNet20 {
         List<C> out = new ArrayList<>(t.cts().size());
         for (int k = 0; k < t.cts().size(); k++) {
             C c = t.cts().get(k);
-            C b = boot ? hooks.bootstrap(c, bootstrapSlots(layout)) : c;
+            C b = boot ? hooks.bootstrap(name, k, c, bootstrapSlots(layout)) : c;
             out.add(hooks.activate(name, k, b));
             if (b != c) {
                 ev.release(b);

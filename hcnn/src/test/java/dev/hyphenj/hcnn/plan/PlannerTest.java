@@ -8,8 +8,16 @@ import dev.hyphenj.ckks.ChebyshevPolynomial;
 import dev.hyphenj.ckks.Parameters;
 import dev.hyphenj.ckks.io.Profiles;
 import dev.hyphenj.hcnn.act.AppRelu;
+import dev.hyphenj.hcnn.eval.NetworkHooks;
+import dev.hyphenj.hcnn.layout.Frame;
+import dev.hyphenj.hcnn.sim.SimCiphertext;
+import dev.hyphenj.hcnn.sim.SlotSimulator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -132,5 +140,69 @@ class PlannerTest {
                 assertTrue(total.get(key) instanceof Long, part + " lacks " + key);
             }
         }
+    }
+
+    /**
+     * What the network asks of a bootstrap hook: each bootstrap names the activation layer and ciphertext it precedes
+     * (the next activation is that one), and its input really is periodic with the slot count it declares (the premise
+     * of bootstrapping a PR(m) ciphertext as a sparse message of m P slots), on the simulator with the plan's layout.
+     */
+    @Test
+    void bootstrapsNameTheirLayerAndTheirInputsArePeriodic() {
+        Frame frame = new Frame(32, 32, params.slots());
+        PlannedResNet20 net = new PlannedResNet20(PlanReport.randomWeights(11), frame, report.plan());
+        SlotSimulator sim = new SlotSimulator(params.slots());
+        Random rnd = new Random(5);
+        double[][][] image = new double[3][32][32];
+        for (double[][] plane : image) {
+            for (double[] row : plane) {
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = 2 * rnd.nextDouble() - 1;
+                }
+            }
+        }
+        SortedMap<Integer, Integer> bySlots = new TreeMap<>();
+        String[] pending = {null};
+        List<String> activated = new ArrayList<>();
+        NetworkHooks<SimCiphertext> hooks = new NetworkHooks<>() {
+            @Override
+            public SimCiphertext activate(SimCiphertext x) {
+                throw new AssertionError("activations are by layer");
+            }
+
+            @Override
+            public SimCiphertext activate(String layer, int ciphertext, SimCiphertext x) {
+                if (pending[0] != null) {
+                    assertEquals(pending[0], layer + "#" + ciphertext, "the bootstrap named the next activation");
+                    pending[0] = null;
+                }
+                activated.add(layer);
+                return sim.map(x, v -> Math.max(v, 0));
+            }
+
+            @Override
+            public SimCiphertext bootstrap(SimCiphertext x, int slots) {
+                throw new AssertionError("the network names the layer of every bootstrap");
+            }
+
+            @Override
+            public SimCiphertext bootstrap(String layer, int ciphertext, SimCiphertext x, int slots) {
+                assertEquals(null, pending[0], "two bootstraps before one activation");
+                double[] v = sim.decrypt(x);
+                double worst = 0;
+                for (int i = slots; i < v.length; i++) {
+                    worst = Math.max(worst, Math.abs(v[i] - v[i - slots]));
+                }
+                assertEquals(0, worst, 0, layer + ": not periodic with period " + slots);
+                assertTrue(net.activationNames().contains(layer), layer);
+                pending[0] = layer + "#" + ciphertext;
+                bySlots.merge(slots, 1, Integer::sum);
+                return x;
+            }
+        };
+        net.logits(sim, hooks, net.inputLayout().pack(image).stream().map(sim::encrypt).toList());
+        System.out.println("bootstraps by slot count: " + bySlots);
+        assertEquals(Map.of(16384, 9, 32768, 9), bySlots);
+        assertEquals(net.activationNames(), activated.stream().distinct().toList());
     }
 }
