@@ -135,13 +135,27 @@ public final class NetworkKeys {
 
     /** The keys of {@code plan}, generated with {@code sk}; the caller owns (and closes) them. */
     public static EvaluationKeys generate(KeyGenerator generator, SecretKey sk, KeyPlan plan) {
+        return generate(generator, sk, plan, done -> { });
+    }
+
+    /**
+     * As {@link #generate(KeyGenerator, SecretKey, KeyPlan)}, telling {@code progress} the number of keys generated
+     * so far after each key (Galois keys in {@link KeyPlan#galoisLevels()} order, then the relinearization key): a
+     * full plan at N = 2^16 takes minutes, and a client wants to see it move.
+     */
+    public static EvaluationKeys generate(KeyGenerator generator, SecretKey sk, KeyPlan plan,
+            java.util.function.IntConsumer progress) {
         Map<Long, SwitchingKey> galois = new HashMap<>();
         try {
             for (Map.Entry<Long, Integer> e : plan.galoisLevels().entrySet()) {
                 galois.put(e.getKey(), generator.galoisKey(sk, e.getKey(), e.getValue()));
+                progress.accept(galois.size());
             }
             SwitchingKey relin = plan.relinearizationLevel() < 0 ? null
                     : generator.relinearizationKey(sk, plan.relinearizationLevel());
+            if (relin != null) {
+                progress.accept(galois.size() + 1);
+            }
             return new EvaluationKeys(relin, galois);
         } catch (RuntimeException | Error e) {
             galois.values().forEach(SwitchingKey::close);
