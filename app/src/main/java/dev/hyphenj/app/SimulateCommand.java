@@ -2,11 +2,9 @@ package dev.hyphenj.app;
 
 import dev.hyphenj.ckks.Parameters;
 import dev.hyphenj.ckks.io.Json;
-import dev.hyphenj.ckks.io.Profiles;
 import dev.hyphenj.hcnn.act.Activation;
 import dev.hyphenj.hcnn.act.ActivationProfile;
 import dev.hyphenj.hcnn.data.Cifar10;
-import dev.hyphenj.hcnn.data.DataDirectory;
 import dev.hyphenj.hcnn.eval.OpCounts;
 import dev.hyphenj.hcnn.layout.Frame;
 import dev.hyphenj.hcnn.model.ResNet20Weights;
@@ -88,21 +86,16 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Parameters params = ParamsCommand.secureParameters(profile);
-        Object network = Profiles.read(profile).get("network");
-        Object model = network instanceof Map<?, ?> m ? m.get("model") : null;
-        if (!"resnet20".equals(model)) {
-            throw new IllegalArgumentException("profile '" + profile + "': simulate runs the model resnet20, the "
-                    + "profile names " + (model == null ? "no network.model" : "'" + model + "'"));
-        }
+        NetworkData.requireResNet20(profile, "simulate");
         ActivationProfile activation = ActivationProfile.load(profile);
         ImageRange.parse(images, Integer.MAX_VALUE); // the syntax, before loading anything
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be positive, got " + threads);
         }
-        Path dir = checkedDataDirectory(data);
-        ResNet20Weights weights = ResNet20Weights.load(dir);
-        Cifar10 cifar = Cifar10.load(dir);
-        int[] selected = ImageRange.parse(images, cifar.size());
+        NetworkData.Loaded loaded = NetworkData.load(data, images);
+        ResNet20Weights weights = loaded.weights();
+        Cifar10 cifar = loaded.images();
+        int[] selected = loaded.selected();
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         Frame frame = new Frame(FRAME_SIDE, FRAME_SIDE, params.slots());
         NetworkPlan plan = PlanCommand.plan(profile, params, costs, maxKeys);
@@ -130,22 +123,6 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
             Files.writeString(json, Json.write(report), StandardCharsets.UTF_8);
         }
         return 0;
-    }
-
-    /** The data directory, checked for the files simulate reads. */
-    static Path checkedDataDirectory(Path explicit) {
-        Path dir = DataDirectory.resolve(explicit);
-        String how = explicit != null ? "--data" : "the default (set --data DIR or " + DataDirectory.ENV + ")";
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("data directory " + dir + " does not exist (from " + how + ")");
-        }
-        for (String f : List.of("resnet20/manifest.json", "cifar10/test_images_first1000_nchw_uint8.npy",
-                "cifar10/test_labels_first1000_uint8.npy")) {
-            if (!Files.isRegularFile(dir.resolve(f))) {
-                throw new IllegalArgumentException("data directory " + dir + " has no " + f + " (from " + how + ")");
-            }
-        }
-        return dir;
     }
 
     private static List<SimulatedResNet20.Run> runAll(SimulatedResNet20 sim, Cifar10 cifar, int[] selected,

@@ -22,7 +22,7 @@ class SimulateCommandTest {
     private static Path dataDirectory() {
         Path dir;
         try {
-            dir = SimulateCommand.checkedDataDirectory(null);
+            dir = NetworkData.checkedDataDirectory(null);
         } catch (RuntimeException e) {
             dir = null;
         }

@@ -1,0 +1,196 @@
+package dev.hyphenj.app;
+
+import dev.hyphenj.ckks.Parameters;
+import dev.hyphenj.ckks.boot.BootstrapParameters;
+import dev.hyphenj.ckks.io.Profiles;
+import dev.hyphenj.hcnn.act.Activation;
+import dev.hyphenj.hcnn.act.ActivationProfile;
+import dev.hyphenj.hcnn.ckks.NetworkKeys;
+import dev.hyphenj.hcnn.eval.NetworkHooks;
+import dev.hyphenj.hcnn.layout.Frame;
+import dev.hyphenj.hcnn.model.ResNet20Weights;
+import dev.hyphenj.hcnn.plan.CostMeter;
+import dev.hyphenj.hcnn.plan.CostModel;
+import dev.hyphenj.hcnn.plan.NetworkPlan;
+import dev.hyphenj.hcnn.plan.PlannedResNet20;
+import dev.hyphenj.hcnn.sim.SimCiphertext;
+import dev.hyphenj.hcnn.sim.SlotSimulator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What an encrypted ResNet-20 run of a profile needs before any key exists: the plan {@code hyphen plan} makes, the
+ * network laid out by it with the profile's activations (AppReLU with each layer's bound), the level the client
+ * encrypts the image at, and the key plan (every key with the level it is cut to).
+ *
+ * <p><b>Input level.</b> The planner counts an activation as the cost model's {@code activation.levels} (14: the
+ * 1/B prescale folded into the convolution before it); the project's {@code AppRelu} spends one more on it. The
+ * stem's activation is the only one without a bootstrap before it, so the image is encrypted that many levels higher
+ * (17 instead of 16 on resnet20-cifar10: the chain's one-prime levels above the network's hold it); every other
+ * activation follows a bootstrap and fits as planned (bootstrap at level 0).
+ *
+ * <p><b>Levels and keys.</b> The network then runs once on the slot simulator under a {@link CostMeter} with the
+ * real activations (their polynomial depth and products, not the cost model's count), the image entering at that
+ * level and every bootstrap returning to the profile's top network level: a level plan that does not fit the chain
+ * fails here, in seconds, and not minutes into an encrypted run. The meter's record gives every CNN rotation step
+ * with the highest level it is used at, the bootstraps' slot counts and the highest level an activation starts at
+ * (the relinearization key's level), from which {@link NetworkKeys#plan} makes the key plan, the bootstrappers' keys
+ * included.
+ */
+final class EncryptedPlan {
+    /** CIFAR-10 frames: 32 x 32 planes. */
+    static final int FRAME_SIDE = 32;
+
+    final Parameters params;
+    final BootstrapParameters design;
+    /** The top network level, where bootstraps return. */
+    final int topLevel;
+    /** The planner's plan with the input level the activations need. */
+    final NetworkPlan plan;
+    /** The input level the planner chose (with the cost model's activation levels). */
+    final int plannedInputLevel;
+    /** Levels of the profile's activations (the most of any layer), and the cost model's count. */
+    final int activationLevels;
+    final int plannedActivationLevels;
+    final PlannedResNet20 network;
+    final Map<String, Activation> activations;
+    /** Every CNN rotation step (in (-slots/2, slots/2]) with the highest level it is used at. */
+    final SortedMap<Integer, Integer> cnnKeyLevels;
+    /** The highest level an activation starts at (its relinearizations). */
+    final int activationTopLevel;
+    /** Bootstraps per image by sparse slot count. */
+    final SortedMap<Integer, Long> bootstrapSlots;
+    final NetworkKeys.KeyPlan keys;
+
+    private EncryptedPlan(Parameters params, BootstrapParameters design, int topLevel, NetworkPlan plan,
+            int plannedInputLevel, int activationLevels, int plannedActivationLevels, PlannedResNet20 network,
+            Map<String, Activation> activations, SortedMap<Integer, Integer> cnnKeyLevels, int activationTopLevel,
+            SortedMap<Integer, Long> bootstrapSlots, NetworkKeys.KeyPlan keys) {
+        this.params = params;
+        this.design = design;
+        this.topLevel = topLevel;
+        this.plan = plan;
+        this.plannedInputLevel = plannedInputLevel;
+        this.activationLevels = activationLevels;
+        this.plannedActivationLevels = plannedActivationLevels;
+        this.network = network;
+        this.activations = activations;
+        this.cnnKeyLevels = cnnKeyLevels;
+        this.activationTopLevel = activationTopLevel;
+        this.bootstrapSlots = bootstrapSlots;
+        this.keys = keys;
+    }
+
+    /**
+     * The plan of {@code profile} (parameters {@code params}, already checked secure) for the weights {@code w}, with
+     * the planner's operation times {@code costs} and at most {@code maxKeys} CNN rotation keys, as {@code plan} makes
+     * it; throws (one line) if the profile cannot bootstrap, its bootstraps do not return to its top network level, or
+     * the levels do not fit the chain.
+     */
+    static EncryptedPlan of(String profile, Parameters params, ResNet20Weights w, String costs, int maxKeys)
+            throws IOException {
+        int top = PlanCommand.levels(profile)[0];
+        BootstrapParameters design = Profiles.bootstrap(profile);
+        int bootOut = design.outputLevel(params);
+        if (bootOut != top) {
+            throw new IllegalArgumentException("profile '" + profile + "': bootstraps return to level " + bootOut
+                    + " but network.networkLevels ends at " + top);
+        }
+        CostModel model = CostModel.fromJson(Profiles.read(costs));
+        NetworkPlan planned = PlanCommand.plan(profile, params, costs, maxKeys);
+        Frame frame = new Frame(FRAME_SIDE, FRAME_SIDE, params.slots());
+        PlannedResNet20 probe = new PlannedResNet20(w, frame, planned);
+        Map<String, Activation> acts = probe.appRelu(ActivationProfile.load(profile));
+        int actLevels = acts.values().stream().mapToInt(Activation::levels).max().orElseThrow();
+        int inputLevel = planned.inputLevel() + Math.max(0, actLevels - model.activationLevels());
+        if (inputLevel > params.maxLevel()) {
+            throw new IllegalStateException("the image would be encrypted at level " + inputLevel + ", above the top "
+                    + params.maxLevel() + " of '" + params.name() + "' (activations of " + actLevels + " levels)");
+        }
+        NetworkPlan plan = inputLevel == planned.inputLevel() ? planned : new NetworkPlan(planned.stemM(),
+                planned.stemBabySteps(), planned.blocks(), inputLevel, planned.bootstrapBefore());
+        PlannedResNet20 net = new PlannedResNet20(w, frame, plan);
+
+        SlotSimulator sim = new SlotSimulator(params.slots());
+        CostMeter<SimCiphertext> meter = new CostMeter<>(sim, params, model, top);
+        int[] activationTop = {-1};
+        NetworkHooks<SimCiphertext> hooks = new NetworkHooks<>() {
+            @Override
+            public SimCiphertext activate(SimCiphertext x) {
+                throw new UnsupportedOperationException("activations are by layer");
+            }
+
+            @Override
+            public SimCiphertext activate(String layer, int ciphertext, SimCiphertext x) {
+                activationTop[0] = Math.max(activationTop[0], meter.level(x));
+                return acts.get(layer).apply(meter, x, ciphertext);
+            }
+
+            @Override
+            public SimCiphertext bootstrap(SimCiphertext x, int slots) {
+                return meter.bootstrap(x, slots);
+            }
+        };
+        List<SimCiphertext> input = new ArrayList<>();
+        for (double[] v : net.inputLayout().pack(new double[w.stem().inChannels()][FRAME_SIDE][FRAME_SIDE])) {
+            input.add(meter.enter(sim.encrypt(v), inputLevel));
+        }
+        try {
+            meter.release(net.logits(meter, hooks, input));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("the plan does not fit the chain of '" + params.name() + "' (image at level "
+                    + inputLevel + ", activations of " + actLevels + " levels, bootstraps to level " + top + "): "
+                    + e.getMessage(), e);
+        }
+        input.forEach(meter::release);
+        SortedMap<Integer, Long> slots = meter.snapshot().bootstrapSlots();
+        NetworkKeys.KeyPlan keys = NetworkKeys.plan(params, meter.keyLevels(), activationTop[0], design,
+                slots.keySet());
+        return new EncryptedPlan(params, design, top, plan, planned.inputLevel(), actLevels, model.activationLevels(),
+                net, Collections.unmodifiableMap(new LinkedHashMap<>(acts)), meter.keyLevels(), activationTop[0],
+                Collections.unmodifiableSortedMap(new TreeMap<>(slots)), keys);
+    }
+
+    /** Bootstraps per image. */
+    long bootstrapsPerImage() {
+        return bootstrapSlots.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The plan's figures as a JSON object. */
+    Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stemM", plan.stemM());
+        List<Object> ms = new ArrayList<>();
+        plan.blocks().forEach(b -> ms.add(b.m()));
+        m.put("blockM", ms);
+        m.put("inputLevel", plan.inputLevel());
+        m.put("plannedInputLevel", plannedInputLevel);
+        m.put("activationLevels", activationLevels);
+        m.put("plannedActivationLevels", plannedActivationLevels);
+        m.put("topNetworkLevel", topLevel);
+        m.put("activationTopLevel", activationTopLevel);
+        Map<String, Object> slots = new LinkedHashMap<>();
+        bootstrapSlots.forEach((s, n) -> slots.put(Integer.toString(s), n));
+        m.put("bootstrapsBySlots", slots);
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("galoisKeys", keys.galoisKeys());
+        k.put("cnnRotationKeys", keys.cnnRotations());
+        k.put("bootstrapRotationKeys", keys.bootstrapRotations());
+        k.put("sharedRotationKeys", keys.sharedRotations());
+        k.put("conjugation", keys.conjugation());
+        k.put("relinearizationLevel", keys.relinearizationLevel());
+        k.put("bytes", keys.bytes(params));
+        k.put("bytesUncut", keys.uncut(params).bytes(params));
+        Map<String, Object> steps = new LinkedHashMap<>();
+        cnnKeyLevels.forEach((s, l) -> steps.put(Integer.toString(s), l));
+        k.put("cnnStepLevels", steps);
+        m.put("keys", k);
+        return m;
+    }
+}
