@@ -16,6 +16,7 @@ import dev.hyphenj.ckks.boot.Bootstrapper;
 import dev.hyphenj.ckks.io.Json;
 import dev.hyphenj.ckks.io.MappedKeys;
 import dev.hyphenj.ckks.io.Profiles;
+import dev.hyphenj.ntt.LimbAllocator;
 import dev.hyphenj.ntt.Parallel;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -190,6 +191,7 @@ final class BootstrapBenchCommand implements Callable<Integer> {
         try (EvaluationKeys generated = boot.generateKeys(generator, sk)) {
             MappedKeys.write(keyFile, params, generated);
         }
+        LimbAllocator.shared().trim(); // give the generated keys' memory back: the mapping replaces it
         err.printf("keys written to %s (%.1f MiB); mapping them%n", keyFile, Files.size(keyFile) / MIB);
         err.flush();
         return MappedKeys.map(keyFile, params);

@@ -2,6 +2,7 @@ package dev.hyphenj.ckks;
 
 import dev.hyphenj.ntt.CrtReconstructor;
 import dev.hyphenj.ntt.ModArith;
+import dev.hyphenj.ntt.Parallel;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
 import java.lang.foreign.MemorySegment;
@@ -191,8 +192,8 @@ public final class Encoder {
             rounded[i] = Math.round(x);
         }
         RnsPoly p = RnsPoly.allocate(basis);
-        int[] residues = new int[n];
-        for (int l = 0; l < k; l++) {
+        Parallel.forEach(k, l -> {
+            int[] residues = residueScratch(n);
             long q = basis.prime(l);
             double inv = 1.0 / q;
             for (int i = 0; i < n; i++) {
@@ -204,7 +205,7 @@ public final class Encoder {
                 residues[i] = (int) r;
             }
             MemorySegment.copy(residues, 0, p.limb(l), ValueLayout.JAVA_INT, 0, n);
-        }
+        });
         if (anyHuge) {
             for (int i = 0; i < n; i++) {
                 if (Math.abs(coefficients[i]) >= 0x1p62) {
@@ -215,6 +216,18 @@ public final class Encoder {
             }
         }
         return p;
+    }
+
+    private static final ThreadLocal<int[]> RESIDUES = ThreadLocal.withInitial(() -> new int[0]);
+
+    /** A per-thread array of at least n ints for one limb's residues. */
+    private static int[] residueScratch(int n) {
+        int[] r = RESIDUES.get();
+        if (r.length < n) {
+            r = new int[n];
+            RESIDUES.set(r);
+        }
+        return r;
     }
 
     /** round(x) mod q for a finite x; beyond 2^62, x is an integer m 2^e with m of 53 bits (nothing to round). */

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BootstrapperTest {
-    static final BootstrapParameters BOOT = new BootstrapParameters(3, 3, 24, 31, 4, 12);
+    static final BootstrapParameters BOOT = new BootstrapParameters(3, 3, 24, 30, 4, 12);
     private static final int USER_LEVELS = 2;
 
     private final Parameters params = chain();
@@ -79,7 +79,7 @@ class BootstrapperTest {
     /** Keeping the DFT's encoded diagonals changes nothing but the time: bit-identical results, bytes reported. */
     @Test
     void keptEncodingsGiveIdenticalResults() {
-        BootstrapParameters keep = new BootstrapParameters(3, 3, 24, 31, 4, 12, true);
+        BootstrapParameters keep = new BootstrapParameters(3, 3, 24, 30, 4, 12, true);
         int logSlots = 6, slots = 1 << logSlots;
         double[] re = new double[slots];
         for (int i = 0; i < slots; i++) {
