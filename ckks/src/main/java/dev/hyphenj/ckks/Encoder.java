@@ -143,6 +143,20 @@ public final class Encoder {
         return g;
     }
 
+    /**
+     * The Galois elements that rotate a message of 2^logSlots slots by {@code steps}: 5^(steps + j 2^logSlots) for
+     * j = 0 .. N / 2^(logSlots+1) - 1, the first being {@link #galoisElement(int, int)}. On a message of fewer slots
+     * than N/2 (a polynomial in X^(N/2s)) they all act alike, so a key for any one of them serves.
+     */
+    public static long[] galoisElements(int steps, int logSlots, int n) {
+        int period = 1 << logSlots, count = Math.max(1, n / (2 * period));
+        long[] elements = new long[count];
+        for (int j = 0; j < count; j++) {
+            elements[j] = galoisElement(steps + j * period, n);
+        }
+        return elements;
+    }
+
     /** The Galois element of complex conjugation: X -> X^(2N-1). */
     public static long conjugationElement(int n) {
         return 2L * n - 1;

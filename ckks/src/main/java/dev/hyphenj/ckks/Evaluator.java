@@ -273,9 +273,17 @@ public final class Evaluator {
      * the given rotation steps (step 0 needs none).
      */
     public void requireRotationKeys(String op, int... steps) {
+        requireRotationKeys(op, params.logN() - 1, steps);
+    }
+
+    /**
+     * {@link #requireRotationKeys(String, int...)} for a message of 2^logSlots slots (a polynomial in X^(N/2s), as
+     * the encoder makes it): a key for any of {@link Encoder#galoisElements} of a step serves.
+     */
+    public void requireRotationKeys(String op, int logSlots, int[] steps) {
         java.util.List<Integer> missing = new java.util.ArrayList<>();
         for (int s : steps) {
-            long k = Encoder.galoisElement(s, params.n());
+            long k = rotationElement(s, logSlots, 0);
             if (k != 1 && !keys().hasGalois(k)) {
                 missing.add(s);
             }
@@ -285,6 +293,28 @@ public final class Evaluator {
                     ? "s by " + missing : " by " + missing.get(0)) + " slots; it needs keys for the steps "
                     + java.util.Arrays.toString(steps));
         }
+    }
+
+    /**
+     * The Galois element a rotation by {@code steps} of a 2^logSlots-slot message at {@code level} uses: of
+     * {@link Encoder#galoisElements}, the first with a key reaching the level, else the first with any key, else
+     * the plain 5^steps (whose missing key the caller reports).
+     */
+    long rotationElement(int steps, int logSlots, int level) {
+        long[] candidates = Encoder.galoisElements(steps, logSlots, params.n());
+        if (candidates[0] == 1 || keys == null) {
+            return candidates[0];
+        }
+        long any = 0;
+        for (long k : candidates) {
+            if (keys.hasGalois(k)) {
+                if (keys.galois(k).level() >= level) {
+                    return k;
+                }
+                any = any == 0 ? k : any;
+            }
+        }
+        return any != 0 ? any : candidates[0];
     }
 
     /** Complex conjugation of every slot. */
@@ -331,7 +361,10 @@ public final class Evaluator {
 
     // ------------------------------------------------------------------------- double hoisting (LinearTransform)
 
-    /** The key-switching decomposition of a's c1, shared by {@link #rotateExtended(Ciphertext, KeySwitcher.Decomposition, int)}. */
+    /**
+     * The key-switching decomposition of a's c1, shared by
+     * {@link #rotateExtended(Ciphertext, KeySwitcher.Decomposition, int)}.
+     */
     KeySwitcher.Decomposition decompose(Ciphertext a) {
         return switcher.decompose(a.c1(), a.level());
     }
@@ -345,9 +378,12 @@ public final class Evaluator {
         return new ExtendedCiphertext(c0, c1, a.level());
     }
 
-    /** P rot(a, steps) over Q_level and P, without the ModDown; {@code dec} is {@link #decompose}(a). */
+    /**
+     * P rot(a, steps) over Q_level and P, without the ModDown; {@code dec} is {@link #decompose}(a). a must be a
+     * message of its 2^logSlots slots (any key congruent modulo them serves).
+     */
     ExtendedCiphertext rotateExtended(Ciphertext a, KeySwitcher.Decomposition dec, int steps) {
-        long k = Encoder.galoisElement(steps, params.n());
+        long k = rotationElement(steps, a.logSlots(), a.level());
         RnsBasis qp = params.basisQP(a.level());
         RnsPoly c0 = RnsPoly.allocate(qp), c1 = RnsPoly.allocate(qp);
         switcher.innerProduct(dec, keys().galois(k), c0, c1);
@@ -362,11 +398,11 @@ public final class Evaluator {
     }
 
     /**
-     * P rot(a / P, steps) for an extended a: its c1 brought down to Q_level and decomposed, the key switch kept
-     * before its ModDown and added to a's c0.
+     * P rot(a / P, steps) for an extended a holding a message of 2^logSlots slots: its c1 brought down to Q_level
+     * and decomposed, the key switch kept before its ModDown and added to a's c0.
      */
-    ExtendedCiphertext rotateExtended(ExtendedCiphertext a, int steps) {
-        long k = Encoder.galoisElement(steps, params.n());
+    ExtendedCiphertext rotateExtended(ExtendedCiphertext a, int steps, int logSlots) {
+        long k = rotationElement(steps, logSlots, a.level);
         RnsBasis qp = params.basisQP(a.level);
         RnsPoly c0 = RnsPoly.allocate(qp), c1 = RnsPoly.allocate(qp);
         try (RnsPoly c1q = RnsPoly.allocate(params.basisQ(a.level))) {

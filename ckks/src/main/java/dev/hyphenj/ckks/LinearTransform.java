@@ -38,6 +38,9 @@ import java.util.TreeSet;
  * the keys depend only on the indices.
  *
  * <p>Keys: {@link #rotationSteps()} lists the steps (baby and giant) the transform needs; generate exactly those.
+ * The input must be a message of the transform's 2^logSlots slots as the encoder makes it (a polynomial in
+ * X^(N/2s)); then a key for any step congruent modulo the slot count serves ({@link Encoder#galoisElements}), so
+ * transforms over fewer slots can share keys with others.
  */
 public final class LinearTransform {
     private final int logSlots;
@@ -290,7 +293,8 @@ public final class LinearTransform {
 
     private Ciphertext applyWithoutRescale(Evaluator evaluator, Ciphertext ct, double diagonalScale) {
         check(evaluator, ct);
-        evaluator.requireRotationKeys("linear transform (" + this + "; its keys: rotationSteps())", rotationSteps());
+        evaluator.requireRotationKeys("linear transform (" + this + "; its keys: rotationSteps())", logSlots,
+                rotationSteps());
         Parameters params = evaluator.parameters();
         Encoder encoder = new Encoder(params);
         int level = ct.level();
@@ -323,7 +327,7 @@ public final class LinearTransform {
                         }
                     }
                     if (g != 0) {
-                        ExtendedCiphertext turned = evaluator.rotateExtended(partial, g);
+                        ExtendedCiphertext turned = evaluator.rotateExtended(partial, g, logSlots);
                         partial.close();
                         partial = turned;
                     }

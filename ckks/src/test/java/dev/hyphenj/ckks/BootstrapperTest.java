@@ -111,6 +111,52 @@ class BootstrapperTest {
         }
     }
 
+    /**
+     * A sparse bootstrap's DFT rotations accept any key congruent modulo their slot count: with every such key
+     * generated for step + period instead (other Galois elements, none of the plain ones), the bootstrap keeps its
+     * precision; SubSum's rotations need exactly theirs.
+     */
+    @Test
+    void sparseRotationsShareCongruentKeys() {
+        int logSlots = 7, slots = 1 << logSlots;
+        Bootstrapper boot = new Bootstrapper(params, BOOT, logSlots);
+        double[] re = new double[slots];
+        for (int i = 0; i < slots; i++) {
+            re[i] = rnd.nextDouble(-1, 1);
+        }
+        java.util.TreeSet<Integer> exact = new java.util.TreeSet<>(), shifted = new java.util.TreeSet<>();
+        for (Bootstrapper.RotationKeyUse use : boot.rotationKeyUses()) {
+            boolean subSum = use.period() == params.n() / 2;
+            exact.add(use.step());
+            shifted.add(subSum ? use.step() : use.step() + use.period());
+        }
+        assertTrue(!exact.equals(shifted), "the test must change some keys");
+        try (EvaluationKeys plain = client.evaluationKeys(exact.stream().mapToInt(Integer::intValue).toArray(), true);
+                EvaluationKeys other = client.evaluationKeys(
+                        shifted.stream().mapToInt(Integer::intValue).toArray(), true);
+                Ciphertext in = client.encrypt(re, new double[slots], 0, logSlots);
+                Ciphertext want = boot.bootstrap(new Evaluator(params, plain), in, params.scale());
+                Ciphertext got = boot.bootstrap(new Evaluator(params, other), in, params.scale())) {
+            for (Ciphertext out : new Ciphertext[] {want, got}) {
+                double[][] values = client.decrypt(out);
+                Precision p = Precision.of(values[0], values[1], re, new double[slots]);
+                assertTrue(p.meanBits() >= 20 && p.worstBits() >= 18, p.toString());
+            }
+        }
+        int subSumStep = boot.rotationKeyUses().getFirst().step();
+        java.util.TreeSet<Integer> wrongSubSum = new java.util.TreeSet<>(exact);
+        wrongSubSum.remove(subSumStep);
+        wrongSubSum.add(subSumStep + slots);
+        try (EvaluationKeys keys = client.evaluationKeys(
+                wrongSubSum.stream().mapToInt(Integer::intValue).toArray(), true);
+                Ciphertext in = client.encrypt(re, new double[slots], 0, logSlots)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> boot.bootstrap(new Evaluator(params, keys), in, params.scale()));
+            assertTrue(e.getMessage().contains("no Galois key") && e.getMessage().contains(
+                    String.valueOf(subSumStep)), e.getMessage());
+        }
+    }
+
     /** The EvalMod composite in double: within 2^-35 of sin(2 pi K y) near every integer K y in (-K, K). */
     @Test
     void evalModApproximatesTheSine() {

@@ -169,23 +169,46 @@ public final class Bootstrapper implements AutoCloseable {
     }
 
     /**
-     * Each rotation step a bootstrap needs with the highest level it is used at (SubSum and CoeffToSlot at the top,
-     * SlotToCoeff from the level after EvalMod down): generate each key cut to its level.
+     * Each rotation step a bootstrap needs with the highest level it is used at (SubSum at the top, each DFT group at
+     * its own level, {@link #rotationKeyUses()}): generate each key cut to its level.
      */
     public SortedMap<Integer, Integer> rotationKeyLevels() {
         SortedMap<Integer, Integer> levels = new TreeMap<>();
-        int stcTop = boot.evalModLevel(params) - boot.evalModDepth();
-        for (LinearTransform t : slotToCoeff) {
-            Arrays.stream(t.rotationSteps()).forEach(step -> levels.put(step, stcTop));
-        }
-        for (LinearTransform t : coeffToSlot) {
-            Arrays.stream(t.rotationSteps()).forEach(step -> levels.put(step, params.maxLevel()));
-        }
-        for (int step : subSumSteps()) {
-            levels.put(step, params.maxLevel());
+        for (RotationKeyUse use : rotationKeyUses()) {
+            levels.merge(use.step(), use.level(), Math::max);
         }
         levels.remove(0);
         return levels;
+    }
+
+    /**
+     * A rotation a bootstrap performs: its step, the highest level it is used at, and the slot count of the message
+     * it rotates. A key for any step congruent to {@code step} modulo {@code period} serves
+     * ({@link Encoder#galoisElements}); SubSum's rotations (period N/2) need exactly theirs.
+     */
+    public record RotationKeyUse(int step, int level, int period) {}
+
+    /** Every rotation a bootstrap performs ({@link RotationKeyUse}), SubSum's first, then CoeffToSlot's, SlotToCoeff's. */
+    public List<RotationKeyUse> rotationKeyUses() {
+        List<RotationKeyUse> uses = new ArrayList<>();
+        for (int step : subSumSteps()) {
+            uses.add(new RotationKeyUse(step, params.maxLevel(), params.n() / 2));
+        }
+        int level = params.maxLevel();
+        for (LinearTransform t : coeffToSlot) {
+            for (int step : t.rotationSteps()) {
+                uses.add(new RotationKeyUse(step, level, 1 << t.logSlots()));
+            }
+            level -= 1;
+        }
+        level = boot.evalModLevel(params) - boot.evalModDepth();
+        for (LinearTransform t : slotToCoeff) {
+            for (int step : t.rotationSteps()) {
+                uses.add(new RotationKeyUse(step, level, 1 << t.logSlots()));
+            }
+            level -= 1;
+        }
+        return uses;
     }
 
     /** The highest level of a conjugation in a bootstrap: the split before EvalMod (the other is at level 0). */
@@ -239,7 +262,12 @@ public final class Bootstrapper implements AutoCloseable {
             throw new IllegalArgumentException("bootstrapping for parameters '" + params.name()
                     + "' given an evaluator for '" + ev.parameters().name() + "'");
         }
-        ev.requireRotationKeys("bootstrapping", rotationSteps());
+        Map<Integer, TreeSet<Integer>> stepsByPeriod = new TreeMap<>();
+        for (RotationKeyUse use : rotationKeyUses()) {
+            stepsByPeriod.computeIfAbsent(use.period(), p -> new TreeSet<>()).add(use.step());
+        }
+        stepsByPeriod.forEach((period, steps) -> ev.requireRotationKeys("bootstrapping at 2^" + logSlots + " slots",
+                Integer.numberOfTrailingZeros(period), steps.stream().mapToInt(Integer::intValue).toArray()));
         double messageScale;
         Ciphertext ct;
         long start = System.nanoTime();

@@ -233,20 +233,24 @@ public final class CkksBootstrapService implements AutoCloseable {
             throw new IllegalStateException(what + ": the evaluator has no evaluation keys");
         }
         int n = params.n();
-        List<Integer> missing = new ArrayList<>();
+        java.util.SortedSet<Integer> missing = new java.util.TreeSet<>();
         List<String> short_ = new ArrayList<>();
-        for (Map.Entry<Integer, Integer> e : boot.rotationKeyLevels().entrySet()) {
-            long k = Encoder.galoisElement(e.getKey(), n);
-            if (!keys.hasGalois(k)) {
-                missing.add(e.getKey());
-            } else if (keys.galois(k).level() < e.getValue()) {
-                short_.add("rotation by " + e.getKey() + " (cut to level " + keys.galois(k).level() + ", used at "
-                        + e.getValue() + ")");
+        for (Bootstrapper.RotationKeyUse use : boot.rotationKeyUses()) {
+            int best = -1; // the highest level of a key for a step congruent modulo the period (any serves)
+            for (long k : Encoder.galoisElements(use.step(), Integer.numberOfTrailingZeros(use.period()), n)) {
+                if (keys.hasGalois(k)) {
+                    best = Math.max(best, keys.galois(k).level());
+                }
+            }
+            if (best < 0) {
+                missing.add(use.step());
+            } else if (best < use.level()) {
+                short_.add("rotation by " + use.step() + " (cut to level " + best + ", used at " + use.level() + ")");
             }
         }
         List<String> problems = new ArrayList<>();
         if (!missing.isEmpty()) {
-            problems.add("no Galois key for the rotation" + (missing.size() == 1 ? " by " + missing.getFirst()
+            problems.add("no Galois key for the rotation" + (missing.size() == 1 ? " by " + missing.first()
                     : "s by " + missing));
         }
         long conj = Encoder.conjugationElement(n);

@@ -11,6 +11,7 @@ import dev.hyphenj.ckks.boot.Bootstrapper;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +86,9 @@ public final class NetworkKeys {
      * The keys of a network run: the CNN rotation steps of {@code cnnStepLevels} (step, as the layers call
      * {@code rotate}, to the highest level it is used at; step 0 needs no key), relinearization up to
      * {@code cnnRelinearizationLevel} for the activations (-1: none), and every key of each bootstrapper
-     * ({@link Bootstrapper#rotationKeyLevels()}, {@link Bootstrapper#conjugationLevel()},
-     * {@link Bootstrapper#relinearizationLevel()}).
+     * ({@link Bootstrapper#rotationKeyUses()}, {@link Bootstrapper#conjugationLevel()},
+     * {@link Bootstrapper#relinearizationLevel()}). A sparse bootstrap's DFT rotation takes the key of a congruent
+     * step (modulo its slot count) that a CNN layer or a wider bootstrap already needs, instead of a key of its own.
      */
     public static KeyPlan plan(Parameters params, Map<Integer, Integer> cnnStepLevels, int cnnRelinearizationLevel,
             Collection<Bootstrapper> bootstrappers) {
@@ -101,9 +103,20 @@ public final class NetworkKeys {
         }
         int relin = cnnRelinearizationLevel < 0 ? -1 : checkLevel(params, cnnRelinearizationLevel, "relinearization");
         int conjugationLevel = -1;
-        for (Bootstrapper b : bootstrappers) {
-            for (Map.Entry<Integer, Integer> e : b.rotationKeyLevels().entrySet()) {
-                boot.merge(Encoder.galoisElement(e.getKey(), n), e.getValue(), Math::max);
+        // larger slot counts first: a sparse bootstrap's rotation takes a planned key of a congruent step if any
+        List<Bootstrapper> widestFirst = new ArrayList<>(bootstrappers);
+        widestFirst.sort(Comparator.comparingInt(Bootstrapper::logSlots).reversed());
+        for (Bootstrapper b : widestFirst) {
+            for (Bootstrapper.RotationKeyUse use : b.rotationKeyUses()) {
+                long[] candidates = Encoder.galoisElements(use.step(), Integer.numberOfTrailingZeros(use.period()), n);
+                long k = candidates[0];
+                for (long c : candidates) {
+                    if (cnn.containsKey(c) || boot.containsKey(c)) {
+                        k = c;
+                        break;
+                    }
+                }
+                boot.merge(k, use.level(), Math::max);
             }
             conjugationLevel = Math.max(conjugationLevel, b.conjugationLevel());
             relin = Math.max(relin, b.relinearizationLevel());

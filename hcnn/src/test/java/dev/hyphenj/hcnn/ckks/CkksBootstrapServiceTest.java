@@ -352,13 +352,18 @@ class CkksBootstrapServiceTest {
     @Test
     void missingBootstrapKeysNameTheSlotCount() {
         Map<Long, SwitchingKey> galois = new HashMap<>(keys.galoisKeys());
-        // the steps of the 512-slot bootstrap that the full-slot one does not use (SubSum's among them)
+        // the rotations of the 512-slot bootstrap for which the full-slot one has no congruent key (SubSum's among
+        // them): every key that could serve them removed
         Bootstrapper full = boot.bootstrapper(FULL), sparse = boot.bootstrapper(SPARSE);
+        java.util.Set<Long> fullElements = new java.util.HashSet<>();
+        full.rotationKeyLevels().keySet().forEach(step -> fullElements.add(Encoder.galoisElement(step, params.n())));
         List<Integer> subSum = new ArrayList<>();
-        for (int step : sparse.rotationSteps()) {
-            if (!full.rotationKeyLevels().containsKey(step)) {
-                subSum.add(step);
-                galois.remove(Encoder.galoisElement(step, params.n()));
+        for (Bootstrapper.RotationKeyUse use : sparse.rotationKeyUses()) {
+            long[] candidates = Encoder.galoisElements(use.step(), Integer.numberOfTrailingZeros(use.period()),
+                    params.n());
+            if (java.util.Arrays.stream(candidates).noneMatch(fullElements::contains)) {
+                subSum.add(use.step());
+                java.util.Arrays.stream(candidates).forEach(galois::remove);
             }
         }
         assertFalse(subSum.isEmpty());
@@ -446,10 +451,14 @@ class CkksBootstrapServiceTest {
         Map<Long, Integer> cnn = new TreeMap<>(), bootSteps = new TreeMap<>();
         cnnLevels.forEach((step, level) -> cnn.merge(Encoder.galoisElement(step, n), level, Math::max));
         int conj = -1, relin = USER_LEVELS;
-        for (int s : List.of(FULL, SPARSE)) {
+        for (int s : List.of(FULL, SPARSE)) { // widest first: a congruent key already planned serves
             Bootstrapper b = boot.bootstrapper(s);
-            b.rotationKeyLevels().forEach((step, level) -> bootSteps.merge(Encoder.galoisElement(step, n), level,
-                    Math::max));
+            for (Bootstrapper.RotationKeyUse use : b.rotationKeyUses()) {
+                long[] candidates = Encoder.galoisElements(use.step(), Integer.numberOfTrailingZeros(use.period()), n);
+                long k = java.util.Arrays.stream(candidates)
+                        .filter(c -> cnn.containsKey(c) || bootSteps.containsKey(c)).findFirst().orElse(candidates[0]);
+                bootSteps.merge(k, use.level(), Math::max);
+            }
             conj = Math.max(conj, b.conjugationLevel());
             relin = Math.max(relin, b.relinearizationLevel());
         }
