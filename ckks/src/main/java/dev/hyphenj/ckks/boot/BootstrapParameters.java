@@ -27,7 +27,7 @@ import java.util.Map;
  * @param logMessageRatio    log2(q0 / Delta'): the input is multiplied by a power of two to reach it
  * @param keepEncodedDiagonals whether the homomorphic DFTs keep their encoded diagonals between bootstraps
  *                           ({@link dev.hyphenj.ckks.LinearTransform#keepingEncodings()}): faster, but at N = 2^16
- *                           about 2.5 GB for full slots
+ *                           about 3 GB for full slots
  */
 public record BootstrapParameters(int coeffsToSlotsDepth, int slotsToCoeffsDepth, int k, int sineDegree,
         int doubleAngles, int logMessageRatio, boolean keepEncodedDiagonals) {
