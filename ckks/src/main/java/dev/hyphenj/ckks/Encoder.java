@@ -254,22 +254,35 @@ public final class Encoder {
         return Math.floorMod(m, q) * ModArith.powMod(2, e, q) % q;
     }
 
-    /** A radix-2 complex FFT of one size with the twist factors and slot permutation of the embedding. */
+    /**
+     * A radix-2 complex FFT of one size with the twist factors and slot permutation of the embedding. The
+     * butterflies of a stage read their twiddles from one contiguous run of a table (entry half + k holds
+     * w^(k size / 2 half)), and the bit reversal is a precomputed permutation.
+     */
     private static final class Fft {
         final int size;
-        final double[] cos;
-        final double[] sin;
+        /** cos and sin of 2 pi k / (2 half) at index half + k, for every stage's half-length (1, 2, .., size/2). */
+        final double[] stageCos;
+        final double[] stageSin;
+        final int[] bitReversed;
         final double[] twistRe;
         final double[] twistIm;
         final int[] slotToIndex;
 
         Fft(int logSlots) {
             size = 1 << logSlots;
-            cos = new double[size / 2 + 1];
-            sin = new double[size / 2 + 1];
-            for (int k = 0; k < cos.length; k++) {
-                cos[k] = Math.cos(2 * Math.PI * k / size);
-                sin[k] = Math.sin(2 * Math.PI * k / size);
+            stageCos = new double[Math.max(1, size)];
+            stageSin = new double[Math.max(1, size)];
+            for (int half = 1; half < size; half *= 2) {
+                for (int k = 0; k < half; k++) {
+                    double angle = Math.PI * k / half;
+                    stageCos[half + k] = Math.cos(angle);
+                    stageSin[half + k] = Math.sin(angle);
+                }
+            }
+            bitReversed = new int[size];
+            for (int i = 0; i < size; i++) {
+                bitReversed[i] = logSlots == 0 ? 0 : Integer.reverse(i) >>> (32 - logSlots);
             }
             twistRe = new double[size];
             twistIm = new double[size];
@@ -294,16 +307,16 @@ public final class Encoder {
         /** In place: x_k = (1/size) sum_r X_r e^(-2 pi i r k / size). */
         void inverse(double[] re, double[] im) {
             transform(re, im, -1);
+            double inv = 1.0 / size;
             for (int k = 0; k < size; k++) {
-                re[k] /= size;
-                im[k] /= size;
+                re[k] *= inv;
+                im[k] *= inv;
             }
         }
 
-        private void transform(double[] re, double[] im, int sign) {
-            int logSize = Integer.numberOfTrailingZeros(size);
+        private void transform(double[] re, double[] im, double sign) {
             for (int i = 0; i < size; i++) {
-                int j = logSize == 0 ? 0 : Integer.reverse(i) >>> (32 - logSize);
+                int j = bitReversed[i];
                 if (j > i) {
                     double t = re[i];
                     re[i] = re[j];
@@ -313,12 +326,30 @@ public final class Encoder {
                     im[j] = t;
                 }
             }
-            for (int len = 2; len <= size; len <<= 1) {
-                int step = size / len;
-                for (int start = 0; start < size; start += len) {
-                    for (int k = 0; k < len / 2; k++) {
-                        double wr = cos[k * step], wi = sign * sin[k * step];
-                        int a = start + k, b = a + len / 2;
+            int firstHalf = 1;
+            if (size >= 4) { // the first two stages at once: their twiddles are 1 and +-i
+                for (int a = 0; a < size; a += 4) {
+                    double r0 = re[a] + re[a + 1], i0 = im[a] + im[a + 1];
+                    double r1 = re[a] - re[a + 1], i1 = im[a] - im[a + 1];
+                    double r2 = re[a + 2] + re[a + 3], i2 = im[a + 2] + im[a + 3];
+                    double r3 = re[a + 2] - re[a + 3], i3 = im[a + 2] - im[a + 3];
+                    double xr = -sign * i3, xi = sign * r3; // (r3 + i i3) times sign i
+                    re[a] = r0 + r2;
+                    im[a] = i0 + i2;
+                    re[a + 2] = r0 - r2;
+                    im[a + 2] = i0 - i2;
+                    re[a + 1] = r1 + xr;
+                    im[a + 1] = i1 + xi;
+                    re[a + 3] = r1 - xr;
+                    im[a + 3] = i1 - xi;
+                }
+                firstHalf = 4;
+            }
+            for (int half = firstHalf; half < size; half *= 2) {
+                for (int start = 0; start < size; start += 2 * half) {
+                    for (int k = 0; k < half; k++) {
+                        double wr = stageCos[half + k], wi = sign * stageSin[half + k];
+                        int a = start + k, b = a + half;
                         double xr = re[b] * wr - im[b] * wi, xi = re[b] * wi + im[b] * wr;
                         re[b] = re[a] - xr;
                         im[b] = im[a] - xi;
