@@ -167,16 +167,15 @@ final class KeySwitcher {
                 LimbAllocator.Block conv = allocator.allocate(limbBytes * qLimbs)) {
             MemorySegment p = pPart.segment(), c = conv.segment();
             MemorySegment.copy(acc.segment(), qLimbs * limbBytes, p, 0, pCount * limbBytes);
-            for (int t = 0; t < pCount; t++) {
-                kernels.inverseNtt(p.asSlice(t * limbBytes, limbBytes), qp.tables(qLimbs + t));
-            }
+            Parallel.forEach(pCount, t -> kernels.inverseNtt(p.asSlice(t * limbBytes, limbBytes),
+                    qp.tables(qLimbs + t)));
             modDown(level).convert(kernels, p, c, n);
-            for (int i = 0; i < qLimbs; i++) {
+            Parallel.forEach(qLimbs, i -> {
                 MemorySegment ci = c.asSlice(i * limbBytes, limbBytes);
                 kernels.forwardNtt(ci, qp.tables(i));
                 kernels.sub(acc.limb(i), ci, out.limb(i), qp.modulus(i));
                 kernels.mulScalar(out.limb(i), pInv[i], out.limb(i), qp.modulus(i));
-            }
+            });
         }
     }
 
