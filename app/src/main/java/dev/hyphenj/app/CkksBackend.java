@@ -61,24 +61,47 @@ final class CkksBackend implements DemoRun.Backend<CkksCiphertext> {
 
     @Override
     public void generateKeys(PrintWriter progress) {
-        NetworkKeys.KeyPlan kp = plan.keys;
-        int total = kp.galoisKeys() + (kp.relinearizationLevel() < 0 ? 0 : 1);
-        progress.printf("demo: generating the secret key and %d evaluation keys: %s%n", total, kp.summary(params));
-        progress.flush();
         KeyGenerator generator = new KeyGenerator(params);
         sk = generator.secretKey();
+        client(sk);
+        server(generateEvaluationKeys(plan, generator, sk, progress, "demo"));
+    }
+
+    /**
+     * The evaluation keys of {@code plan}'s key plan for {@code sk}, with a progress line on {@code progress} (prefixed
+     * {@code command}) every 10 s: what {@code demo} and {@code keygen} make.
+     */
+    static EvaluationKeys generateEvaluationKeys(EncryptedPlan plan, KeyGenerator generator, SecretKey sk,
+            PrintWriter progress, String command) {
+        NetworkKeys.KeyPlan kp = plan.keys;
+        int total = kp.galoisKeys() + (kp.relinearizationLevel() < 0 ? 0 : 1);
+        progress.printf("%s: generating the secret key and %d evaluation keys: %s%n", command, total,
+                kp.summary(plan.params));
+        progress.flush();
         long start = System.nanoTime();
         long[] last = {start};
-        keys = NetworkKeys.generate(generator, sk, kp, done -> {
+        return NetworkKeys.generate(generator, sk, kp, done -> {
             long now = System.nanoTime();
             if (now - last[0] >= KEY_PROGRESS_NANOS && done < total) {
-                progress.printf("demo: keys %d/%d, %.0f s%n", done, total, (now - start) / 1e9);
+                progress.printf("%s: keys %d/%d, %.0f s%n", command, done, total, (now - start) / 1e9);
                 progress.flush();
                 last[0] = now;
             }
         });
-        encryptor = new Encryptor(params, sk);
-        decryptor = new Decryptor(params, sk);
+    }
+
+    /** The client's side: encryption and decryption with {@code secret} (closed by the caller). */
+    void client(SecretKey secret) {
+        encryptor = new Encryptor(params, secret);
+        decryptor = new Decryptor(params, secret);
+    }
+
+    /**
+     * The server's side with evaluation keys {@code evaluationKeys} (the backend owns and closes them): the
+     * evaluator and one bootstrapper per slot count of the plan, whose keys are checked now.
+     */
+    void server(EvaluationKeys evaluationKeys) {
+        keys = evaluationKeys;
         ev = new CkksHeEvaluator(params, keys, cache);
         boot = new CkksBootstrapService(ev, plan.design, plan.bootstrapSlots.keySet());
         for (int s : boot.slotCounts()) {
@@ -126,6 +149,16 @@ final class CkksBackend implements DemoRun.Backend<CkksCiphertext> {
             }
         }
         return out;
+    }
+
+    /** A handle owning {@code ct}, a client's ciphertext read by the server. */
+    CkksCiphertext wrap(Ciphertext ct) {
+        return ev.wrap(ct);
+    }
+
+    /** The ciphertext of a handle (the handle keeps it). */
+    Ciphertext ciphertext(CkksCiphertext ct) {
+        return ev.ciphertext(ct);
     }
 
     @Override

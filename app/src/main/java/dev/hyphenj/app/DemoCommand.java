@@ -102,20 +102,12 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--cache-mib must not be negative, got " + cacheMib);
         }
         NetworkData.Loaded loaded = NetworkData.load(data, images);
-        String previousThreads = System.getProperty(Parallel.PROPERTY);
-        if (threads != null) {
-            System.setProperty(Parallel.PROPERTY, Integer.toString(threads));
-        }
         try {
-            return run(params, loaded);
-        } finally {
-            if (threads != null) {
-                if (previousThreads == null) {
-                    System.clearProperty(Parallel.PROPERTY);
-                } else {
-                    System.setProperty(Parallel.PROPERTY, previousThreads);
-                }
-            }
+            return ClientServer.withThreads(threads, () -> run(params, loaded));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -162,16 +162,11 @@ final class DemoRun {
                 encrypted.size() == 1 ? "" : "s", inputLevel, encrypt / 1e9);
         err.flush();
 
-        LayerRecorder<C> hooks = new LayerRecorder<>(backend.hooks(), backend::counts, tag, err);
-        OpCounts before = backend.counts();
-        long bootSwitches = backend.bootstrapKeySwitches();
-        long t1 = System.nanoTime();
-        hooks.start();
-        C logits = net.logits(ev, hooks, encrypted);
-        long evaluate = System.nanoTime() - t1;
-        OpCounts counts = backend.counts().since(before);
-        bootSwitches = backend.bootstrapKeySwitches() - bootSwitches;
+        Evaluation<C> run = evaluate(backend, net, encrypted, "demo: " + tag, err);
         encrypted.forEach(ev::release);
+        C logits = run.logits();
+        long evaluate = run.nanos();
+        OpCounts counts = run.counts();
 
         long t2 = System.nanoTime();
         double[] decrypted = net.head().decode(backend.decrypt(logits));
@@ -180,7 +175,7 @@ final class DemoRun {
 
         double[] expected = plain.classify(plain.features(input));
         Image img = new Image(index, cifar.label(index), decrypted, expected, encrypt, evaluate, decrypt,
-                hooks.layers(), counts, bootSwitches);
+                run.layers(), counts, run.bootstrapKeySwitches());
         err.printf("demo: %s: class %d (plaintext model %d, label %d), max logit error %.3g, %.1f s, %d bootstraps,"
                 + " %d rotations%n", tag, img.top1(), img.plaintextTop1(), img.label(), img.maxLogitError(),
                 evaluate / 1e9, img.bootstraps(), counts.allRotations());
@@ -189,6 +184,39 @@ final class DemoRun {
     }
 
     private static final double MIB = 1 << 20;
+
+    /**
+     * The server's evaluation of one image.
+     *
+     * @param logits the logits ciphertext (the caller's to release)
+     * @param nanos wall time, ciphertexts in to ciphertext out
+     * @param counts the evaluator's operations in it (bootstraps not included)
+     * @param bootstrapKeySwitches the bootstraps' key switches in it
+     * @param layers per layer
+     */
+    record Evaluation<C>(C logits, long nanos, OpCounts counts, long bootstrapKeySwitches, List<Layer> layers) {
+        long bootstraps() {
+            return layers.stream().mapToLong(Layer::bootstraps).sum();
+        }
+    }
+
+    /**
+     * Evaluates the planned network {@code net} on the encrypted image {@code encrypted} (left to the caller) with
+     * fresh hooks of {@code backend}, recording each layer; a progress line per layer on {@code err}, starting
+     * {@code tag}.
+     */
+    static <C> Evaluation<C> evaluate(Backend<C> backend, PlannedResNet20 net, List<C> encrypted, String tag,
+            PrintWriter err) {
+        LayerRecorder<C> hooks = new LayerRecorder<>(backend.hooks(), backend::counts, tag, err);
+        OpCounts before = backend.counts();
+        long bootSwitches = backend.bootstrapKeySwitches();
+        long t1 = System.nanoTime();
+        hooks.start();
+        C logits = net.logits(backend.evaluator(), hooks, encrypted);
+        long evaluate = System.nanoTime() - t1;
+        return new Evaluation<>(logits, evaluate, backend.counts().since(before),
+                backend.bootstrapKeySwitches() - bootSwitches, hooks.layers());
+    }
 
     /**
      * Hooks around a backend's: times the bootstraps and activations, counts the bootstraps, records each layer when
@@ -260,7 +288,7 @@ final class DemoRun {
             Layer l = new Layer(name, now - layerStart, bootstraps, bootstrapNanos, activationNanos,
                     c.since(layerCounts));
             layers.add(l);
-            err.printf("demo: %s: %-15s %7.2f s (bootstraps %d, %.2f s; activation %.2f s; %d rotations),"
+            err.printf("%s: %-15s %7.2f s (bootstraps %d, %.2f s; activation %.2f s; %d rotations),"
                     + " %.1f s so far%n", tag, name, l.nanos() / 1e9, l.bootstraps(), l.bootstrapNanos() / 1e9,
                     l.activationNanos() / 1e9, l.counts().allRotations(), (now - runStart) / 1e9);
             err.flush();
