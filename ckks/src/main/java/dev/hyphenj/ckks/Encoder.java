@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Encoder {
     private final Parameters params;
-    private final Map<Integer, Fft> ffts = new ConcurrentHashMap<>();
+    /** FFT tables by log2 slots: they depend on nothing else, so every encoder shares them. */
+    private static final Map<Integer, Fft> FFTS = new ConcurrentHashMap<>();
     private final CrtReconstructor[] crt;
 
     public Encoder(Parameters params) {
@@ -185,7 +186,7 @@ public final class Encoder {
     }
 
     private Fft fft(int logSlots) {
-        return ffts.computeIfAbsent(logSlots, Fft::new);
+        return FFTS.computeIfAbsent(logSlots, Fft::new);
     }
 
     /**

@@ -154,18 +154,7 @@ public final class Bootstrapper implements AutoCloseable {
      * key and the relinearization key.
      */
     public int[] rotationSteps() {
-        TreeSet<Integer> steps = new TreeSet<>();
-        for (int step : subSumSteps()) {
-            steps.add(step);
-        }
-        for (LinearTransform t : coeffToSlot) {
-            Arrays.stream(t.rotationSteps()).forEach(steps::add);
-        }
-        for (LinearTransform t : slotToCoeff) {
-            Arrays.stream(t.rotationSteps()).forEach(steps::add);
-        }
-        steps.remove(0);
-        return steps.stream().mapToInt(Integer::intValue).toArray();
+        return rotationKeyLevels().keySet().stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
