@@ -20,6 +20,8 @@ public final class BaseConverter {
      * kernels reduce their 64-bit accumulators every sixteen terms.
      */
     static final int LAZY_TERMS = 16;
+    /** Conversions of fewer coefficients run in one piece. */
+    private static final int MIN_PARALLEL_N = 1 << 12;
 
     final Modulus[] from;
     final Modulus[] to;
@@ -134,7 +136,9 @@ public final class BaseConverter {
 
     /**
      * Converts k limbs of n residues in {@code in} (limb-major) to m limbs in {@code out} with the given kernels.
-     * Inputs in [0, q_i), outputs in [0, p_j).
+     * Inputs in [0, q_i), outputs in [0, p_j). Large conversions are split into coefficient ranges that run on the
+     * {@link Parallel} threads (a conversion is a pass over all coefficients with no dependence between them, and
+     * ModDown has no other work to run beside it).
      */
     public void convert(Kernels kernels, MemorySegment in, MemorySegment out, int n) {
         long limbBytes = (long) n * Integer.BYTES;
@@ -142,7 +146,10 @@ public final class BaseConverter {
             throw new IllegalArgumentException("base conversion of " + from.length + " to " + to.length
                     + " limbs of N = " + n + " got segments of " + in.byteSize() + " and " + out.byteSize() + " bytes");
         }
-        kernels.baseConvert(this, in, out, n);
+        int ranges = n >= MIN_PARALLEL_N ? Parallel.threads() : 1;
+        int step = (n / ranges + 63) & ~63;
+        Parallel.forEach(ranges, r -> kernels.baseConvert(this, in, out, n, Math.min(n, r * step),
+                Math.min(n, (r + 1) * step)));
     }
 
     private static void checkDistinct(long[] a, long[] b) {

@@ -92,7 +92,16 @@ public interface Kernels {
      * Fast base conversion of k = {@code in.limbs} limbs to the converter's target primes (see {@link BaseConverter}).
      * {@code in} holds k limbs and {@code out} the target limbs, each limb-major, n residues per limb.
      */
-    void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n);
+    default void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n) {
+        baseConvert(bc, in, out, n, 0, n);
+    }
+
+    /**
+     * {@link #baseConvert(BaseConverter, MemorySegment, MemorySegment, int)} of the coefficients start..end-1 only
+     * (the others of {@code out} are left as they are), so that ranges can run on different threads. start and end
+     * are multiples of 64, or end = n.
+     */
+    void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n, int start, int end);
 
     /** The default implementation: vector unless {@code -Dhyphen.kernels=scalar} or the Vector API is missing. */
     static Kernels get() {

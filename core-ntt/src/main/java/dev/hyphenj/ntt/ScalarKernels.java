@@ -92,9 +92,14 @@ public final class ScalarKernels implements Kernels {
      * bits (16 products below 2^60 plus the previous remainder between reductions) and reduced by splitting into 32-bit halves.
      */
     public static void baseConvert(BaseConverter bc, int[] in, int[] out, int n) {
+        baseConvert(bc, in, out, n, 0, n);
+    }
+
+    /** {@link #baseConvert(BaseConverter, int[], int[], int)} of the coefficients start..end-1 only. */
+    static void baseConvert(BaseConverter bc, int[] in, int[] out, int n, int start, int end) {
         final int k = bc.from.length;
         final int[] y = new int[k];
-        for (int c = 0; c < n; c++) {
+        for (int c = start; c < end; c++) {
             for (int i = 0; i < k; i++) {
                 int q = bc.from[i].q();
                 y[i] = csub(ModArith.mulShoupLazy(in[i * n + c], bc.qHatInv[i], bc.qHatInvShoup[i], q), q);
@@ -351,10 +356,12 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n) {
+    public void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n, int start, int end) {
         int[] r = new int[bc.to.length * n];
-        baseConvert(bc, in.toArray(INT), r, n);
-        MemorySegment.copy(r, 0, out, INT, 0, r.length);
+        baseConvert(bc, in.toArray(INT), r, n, start, end);
+        for (int j = 0; j < bc.to.length; j++) {
+            MemorySegment.copy(r, j * n + start, out, INT, 4L * ((long) j * n + start), end - start);
+        }
     }
 
     /** The limb a copied into per-thread scratch array number {@code slot} (whose length is exactly the limb's). */

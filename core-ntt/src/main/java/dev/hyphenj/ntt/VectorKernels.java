@@ -726,16 +726,16 @@ final class VectorKernels implements Kernels {
      * {@link BaseConverter#LAZY_TERMS} terms by splitting into 32-bit halves.
      */
     @Override
-    public void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n) {
-        if (n < MIN_N) {
-            SCALAR.baseConvert(bc, in, out, n);
+    public void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n, int start, int end) {
+        if (n < MIN_N || start % L != 0 || end % L != 0) {
+            SCALAR.baseConvert(bc, in, out, n, start, end);
             return;
         }
         final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final int k = bc.from.length, targets = bc.to.length;
         final int[] y = scratch((k + 1) * L);
         final int uAt = k * L; // the corrections of the block's lanes follow the y values
-        for (int c = 0; c < n; c += L) {
+        for (int c = start; c < end; c += L) {
             for (int i = 0; i < k; i++) {
                 final IntVector vq = IntVector.broadcast(S, bc.from[i].q());
                 final IntVector vw = IntVector.broadcast(S, bc.qHatInv[i]);

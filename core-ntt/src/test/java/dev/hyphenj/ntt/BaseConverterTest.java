@@ -115,8 +115,9 @@ class BaseConverterTest {
         return in;
     }
 
+    /** bc.convert on copies of in (in a shared arena: large conversions run on several threads). */
     private static int[] convert(Kernels kernels, BaseConverter bc, int[] in, int n) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment src = segment(arena, in);
             MemorySegment out = segment(arena, TestData.filled(bc.targetCount() * n, 0xDEAD_BEEF));
             bc.convert(kernels, src, out, n);
@@ -198,6 +199,48 @@ class BaseConverterTest {
         assertTrue(bc.isExact());
         assertArrayEquals(expected, convert(Kernels.scalar(), bc, in, N), "scalar");
         assertArrayEquals(expected, convert(Kernels.vector(), bc, in, N), "vector");
+    }
+
+    /**
+     * A conversion split into coefficient ranges (as {@link BaseConverter#convert} splits large ones over threads)
+     * gives the whole conversion's residues, and a range leaves the coefficients outside it untouched: 1, 2 and 3
+     * threads at N = 2^13, vector and scalar, against the BigInteger reference.
+     */
+    @ParameterizedTest(name = "{0} threads")
+    @ValueSource(ints = {1, 2, 3})
+    void rangesOnThreadsGiveTheWholeConversion(int threads) {
+        int n = 1 << 13;
+        long[] from = Arrays.copyOfRange(PRIMES, 0, 11), to = Arrays.copyOfRange(PRIMES, 11, 19);
+        SplittableRandom rnd = new SplittableRandom(threads);
+        int[] in = limbs(from.length, n, (i, c) -> (int) rnd.nextLong(from[i]));
+        String saved = System.getProperty(Parallel.PROPERTY);
+        System.setProperty(Parallel.PROPERTY, String.valueOf(threads));
+        try {
+            BaseConverter bc = new BaseConverter(from, to);
+            int[] scalar = convert(Kernels.scalar(), bc, in, n);
+            assertArrayEquals(scalar, convert(Kernels.vector(), bc, in, n), "vector and scalar differ");
+            assertArrayEquals(expected(from, to, in, n), scalar, "against BigInteger");
+        } finally {
+            if (saved == null) {
+                System.clearProperty(Parallel.PROPERTY);
+            } else {
+                System.setProperty(Parallel.PROPERTY, saved);
+            }
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            BaseConverter bc = new BaseConverter(from, to);
+            for (Kernels kernels : new Kernels[] {Kernels.scalar(), Kernels.vector()}) {
+                MemorySegment out = segment(arena, TestData.filled(to.length * n, 7));
+                kernels.baseConvert(bc, segment(arena, in), out, n, 64, 192);
+                int[] got = toArray(out), whole = convert(kernels, bc, in, n);
+                for (int j = 0; j < to.length; j++) {
+                    for (int c = 0; c < n; c++) {
+                        int want = c >= 64 && c < 192 ? whole[j * n + c] : 7;
+                        assertEquals(want, got[j * n + c], kernels.name() + ": target " + j + ", coefficient " + c);
+                    }
+                }
+            }
+        }
     }
 
     @Test
