@@ -22,21 +22,59 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LimbAllocator implements AutoCloseable {
     /** Alignment of every block: one cache line, and a whole 512-bit vector. */
     public static final long ALIGNMENT = 64;
+    /** System property: the most MiB the shared allocator keeps idle (default {@value #DEFAULT_POOL_MIB}). */
+    public static final String POOL_PROPERTY = "hyphen.poolMib";
+    static final long DEFAULT_POOL_MIB = 256;
 
-    private static final LimbAllocator SHARED = new LimbAllocator("shared");
+    private static final LimbAllocator SHARED = new LimbAllocator("shared", poolBytesFromProperty());
 
     private final String name;
-    /** Idle slabs by their size class. */
+    /**
+     * The most bytes kept idle. Every size class keeps as many blocks as were ever live at once in it, so across
+     * the levels and slot counts of a network the idle blocks would grow to gigabytes; beyond this bound the idle
+     * blocks of the class used longest ago are freed.
+     */
+    private final long maxPooledBytes;
+    /** Idle slabs by their size class, most recently returned first. */
     private final Map<Long, ConcurrentLinkedDeque<Slab>> pool = new ConcurrentHashMap<>();
+    /** The tick of each size class's last allocation, for freeing the class used longest ago first. */
+    private final Map<Long, Long> lastUse = new ConcurrentHashMap<>();
+    private final AtomicLong clock = new AtomicLong();
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong liveBlocks = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
     private final AtomicLong pooled = new AtomicLong();
     private volatile boolean closed;
 
-    /** A new allocator with its own pool; {@code name} appears in its messages. */
+    /** A new allocator with its own pool, unbounded; {@code name} appears in its messages. */
     public LimbAllocator(String name) {
+        this(name, Long.MAX_VALUE);
+    }
+
+    /** A new allocator whose pool keeps at most {@code maxPooledBytes} idle (0: frees every returned block). */
+    public LimbAllocator(String name, long maxPooledBytes) {
+        if (maxPooledBytes < 0) {
+            throw new IllegalArgumentException("allocator '" + name + "': a pool of " + maxPooledBytes + " bytes");
+        }
         this.name = name;
+        this.maxPooledBytes = maxPooledBytes;
+    }
+
+    private static long poolBytesFromProperty() {
+        String value = System.getProperty(POOL_PROPERTY);
+        long mib = DEFAULT_POOL_MIB;
+        if (value != null && !value.isBlank()) {
+            try {
+                mib = Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                mib = -1;
+            }
+            if (mib < 0) {
+                throw new IllegalArgumentException("-D" + POOL_PROPERTY + "=" + value
+                        + ": expected the pool's size in MiB, a number >= 0");
+            }
+        }
+        return mib << 20;
     }
 
     /** The process-wide allocator. */
@@ -85,7 +123,30 @@ public final class LimbAllocator implements AutoCloseable {
             }
             long size = slab.segment.byteSize();
             pool.computeIfAbsent(size, b -> new ConcurrentLinkedDeque<>()).push(slab);
-            pooled.addAndGet(size);
+            if (pooled.addAndGet(size) > maxPooledBytes) {
+                evict();
+            }
+        }
+    }
+
+    /** Frees idle blocks, those of the size class allocated longest ago first, until the pool is within its bound. */
+    private synchronized void evict() {
+        while (pooled.get() > maxPooledBytes) {
+            ConcurrentLinkedDeque<Slab> oldest = null;
+            long oldestUse = Long.MAX_VALUE;
+            for (Map.Entry<Long, ConcurrentLinkedDeque<Slab>> e : pool.entrySet()) {
+                long use = lastUse.getOrDefault(e.getKey(), 0L);
+                if (!e.getValue().isEmpty() && use < oldestUse) {
+                    oldest = e.getValue();
+                    oldestUse = use;
+                }
+            }
+            Slab s = oldest == null ? null : oldest.pollLast();
+            if (s == null) {
+                return; // taken meanwhile, or nothing idle
+            }
+            pooled.addAndGet(-s.segment.byteSize());
+            s.arena.close();
         }
     }
 
@@ -98,6 +159,7 @@ public final class LimbAllocator implements AutoCloseable {
             throw new IllegalStateException("allocator '" + name + "' is closed");
         }
         long size = sizeClass(bytes);
+        lastUse.put(size, clock.incrementAndGet());
         ConcurrentLinkedDeque<Slab> idle = pool.get(size);
         Slab slab = idle == null ? null : idle.poll();
         if (slab != null) {

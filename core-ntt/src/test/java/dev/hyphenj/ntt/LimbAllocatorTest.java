@@ -141,6 +141,28 @@ class LimbAllocatorTest {
         assertEquals(128, allocator.pooledBytes(), "a block closed after trim goes back to the pool");
     }
 
+    /** Beyond its bound the pool frees the idle blocks of the size class allocated longest ago, and only those. */
+    @Test
+    void aBoundedPoolFreesTheClassUsedLongestAgo() {
+        try (LimbAllocator bounded = new LimbAllocator("bounded", 3 * 1024)) {
+            LimbAllocator.Block old = bounded.allocate(1024), recent = bounded.allocate(2048);
+            long recentAddress = recent.segment().address();
+            old.close();
+            recent.close();
+            assertEquals(3 * 1024, bounded.pooledBytes(), "within the bound: both kept");
+            bounded.allocate(512).close(); // over the bound by 512: the 1024 class is the oldest
+            assertEquals(2048 + 512, bounded.pooledBytes());
+            LimbAllocator.Block again = bounded.allocate(2048);
+            assertEquals(recentAddress, again.segment().address(), "the recent class's block was kept");
+            again.close();
+        }
+        try (LimbAllocator none = new LimbAllocator("no pool", 0)) {
+            none.allocate(64).close();
+            assertEquals(0, none.pooledBytes(), "a pool of 0 bytes frees every block");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new LimbAllocator("negative", -1));
+    }
+
     @Test
     void doubleCloseIsAnError() {
         LimbAllocator.Block a = allocator.allocate(64);
