@@ -36,7 +36,7 @@ class ClientServerCommandsTest {
         String[][] commands = {
             {"keygen", "--profile", "--keys", "--threads", "--json"},
             {"encrypt", "--profile", "--keys", "--image", "--png", "--data", "--out"},
-            {"infer", "--profile", "--keys", "--in", "--out", "--data", "--threads", "--json"},
+            {"infer", "--profile", "--keys", "--in", "--out", "--data", "--threads", "--json", "--cache-mib"},
             {"decrypt", "--profile", "--keys", "--in", "--json"}};
         for (String[] c : commands) {
             assertTrue(top.contains(c[0]), c[0] + " missing from " + top);
@@ -61,7 +61,7 @@ class ClientServerCommandsTest {
     }
 
     @Test
-    void insecureProfilesAndBadThreadsAreRefused(@TempDir Path tmp) throws IOException {
+    void insecureProfilesAndBadNumbersAreRefused(@TempDir Path tmp) throws IOException {
         Path insecure = tmp.resolve("tiny.json");
         Files.writeString(insecure, "{\"name\": \"tiny\", \"logN\": 10, \"levelBits\": [[30]], \"specialBits\": [30], "
                 + "\"digitPrimes\": 1, \"logScale\": 20, \"insecure\": true, \"network\": {\"model\": \"resnet20\", "
@@ -76,6 +76,8 @@ class ClientServerCommandsTest {
         assertOneLineError(Cli.run("keygen", "--keys", k, "--threads", "0"), "--threads must be at least 1");
         assertOneLineError(Cli.run("infer", "--keys", k, "--in", "i", "--out", "o", "--threads", "0"),
                 "--threads must be at least 1");
+        assertOneLineError(Cli.run("infer", "--keys", k, "--in", "i", "--out", "o", "--cache-mib", "-1"),
+                "--cache-mib must not be negative, got -1");
         assertFalse(Files.exists(tmp.resolve("k")), "nothing written");
     }
 
