@@ -297,13 +297,18 @@ final class ClientServer {
         }
     }
 
-    /** Writes {@code doc} as JSON to {@code file}, creating its directory. */
+    /**
+     * Writes {@code doc} as JSON to {@code file}, creating its directory; through a temporary file beside it, so that a
+     * process stopped while writing leaves the previous document whole.
+     */
     static void writeJson(Path file, Map<String, Object> doc) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(file, Json.write(doc) + "\n", StandardCharsets.UTF_8);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, Json.write(doc) + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
 
     static String hex(byte[] b) {

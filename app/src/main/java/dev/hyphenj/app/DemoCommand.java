@@ -1,16 +1,9 @@
 package dev.hyphenj.app;
 
-import dev.hyphenj.ckks.Parameters;
-import dev.hyphenj.ckks.io.Json;
-import dev.hyphenj.ckks.io.Profiles;
 import dev.hyphenj.hcnn.eval.OpCounts;
-import dev.hyphenj.hcnn.model.ResNet20;
 import dev.hyphenj.ntt.LimbAllocator;
-import dev.hyphenj.ntt.Parallel;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,153 +45,85 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--profile", paramLabel = "NAME|FILE", defaultValue = "resnet20-cifar10",
-            description = "a model profile with a \"bootstrap\" section (default: ${DEFAULT-VALUE})")
-    String profile;
-
-    @Option(names = "--images", paramLabel = "RANGE", defaultValue = "0",
-            description = "images of the data directory to run, e.g. 0-1, 5 or 0,3,7 (default: ${DEFAULT-VALUE})")
-    String images;
-
-    @Option(names = "--threads", paramLabel = "T",
-            description = "threads of the CKKS operations (default: the number of cores)")
-    Integer threads;
+    @Mixin
+    DemoOptions options;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON to FILE")
     Path json;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "the data directory (default: $HYPHEN_DATA, else ../shared/data next to the repository)")
-    Path data;
-
-    @Option(names = "--dry-run",
-            description = "run the same steps on the slot simulator instead of CKKS: no keys, no encryption; checks "
-                    + "the data, the plan's levels and the report in seconds")
-    boolean dryRun;
-
-    @Option(names = "--cache-mib", paramLabel = "MIB", defaultValue = "0",
-            description = "memory for encoded weight plaintexts kept between images (default: ${DEFAULT-VALUE}: "
-                    + "encode each on use)")
-    long cacheMib;
-
-    @Option(names = "--costs", paramLabel = "NAME|FILE", defaultValue = "costs-cpu",
-            description = "the operation times the planner weighs, as for plan (default: ${DEFAULT-VALUE})")
-    String costs;
-
-    @Option(names = "--max-keys", paramLabel = "N", defaultValue = "64",
-            description = "the most rotation keys the planned layers may use, as for plan (default: ${DEFAULT-VALUE})")
-    int maxKeys;
-
     @Override
     public Integer call() throws IOException {
-        Parameters params = ParamsCommand.secureParameters(profile);
-        NetworkData.requireResNet20(profile, "demo");
-        PlanCommand.levels(profile); // a network the planner knows
-        Profiles.bootstrap(profile); // and a bootstrap design, before loading anything
-        ImageRange.parse(images, Integer.MAX_VALUE); // the syntax, before loading anything
-        if (threads != null && threads < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-        }
-        if (cacheMib < 0) {
-            throw new IllegalArgumentException("--cache-mib must not be negative, got " + cacheMib);
-        }
-        NetworkData.Loaded loaded = NetworkData.load(data, images);
-        try {
-            return ClientServer.withThreads(threads, () -> run(params, loaded));
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private Integer run(Parameters params, NetworkData.Loaded loaded) throws IOException {
-        PrintWriter err = spec.commandLine().getErr();
-        long start = System.nanoTime();
-        EncryptedPlan plan = EncryptedPlan.of(profile, params, loaded.weights(), costs, maxKeys);
-        err.printf("demo: %s, %d image%s, %d thread%s%s; plan in %.1f s: image PR(%d) at level %d (planned %d: "
-                + "activations of %d levels, planned %d), %d bootstraps per image %s%n", params.name(),
-                loaded.selected().length, loaded.selected().length == 1 ? "" : "s", Parallel.threads(),
-                Parallel.threads() == 1 ? "" : "s", dryRun ? ", dry run on the slot simulator" : "",
-                (System.nanoTime() - start) / 1e9, plan.plan.stemM(), plan.plan.inputLevel(), plan.plannedInputLevel,
-                plan.activationLevels, plan.plannedActivationLevels, plan.bootstrapsPerImage(), plan.bootstrapSlots);
-        err.flush();
-        DemoRun.Result result;
-        try (DemoRun.Backend<?> backend = dryRun ? new SimulatedBackend(plan)
-                : new CkksBackend(plan, cacheMib << 20)) {
-            result = DemoRun.run(backend, plan.network, new ResNet20(loaded.weights()), loaded.images(),
-                    loaded.selected(), plan.plan.inputLevel(), err);
-        }
-        Map<String, Object> report = report(params, plan, result);
+        DemoOptions.Outcome o = options.run("demo", spec.commandLine().getErr(), soFar -> {});
+        Map<String, Object> report = report(o);
         print(spec.commandLine().getOut(), report);
         if (json != null) {
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(json, Json.write(report) + "\n", StandardCharsets.UTF_8);
+            ClientServer.writeJson(json, report);
         }
         return 0;
     }
 
     /** The report (the JSON document). */
-    private Map<String, Object> report(Parameters params, EncryptedPlan plan, DemoRun.Result r) {
-        List<Object> images = new ArrayList<>();
-        long encrypt = 0, decrypt = 0, evaluate = 0;
-        int agreeing = 0;
-        for (DemoRun.Image img : r.images()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("index", img.index());
-            m.put("label", img.label());
-            m.put("plaintextTop1", img.plaintextTop1());
-            m.put("encryptedTop1", img.top1());
-            double e = img.maxLogitError();
-            m.put("maxLogitError", Double.isFinite(e) ? e : null);
-            m.put("seconds", img.evaluateNanos() / 1e9);
-            m.put("bootstraps", img.bootstraps());
-            m.put("rotations", img.counts().allRotations());
-            m.put("hoistedRotations", img.counts().hoistedRotations());
-            m.put("keySwitches", img.counts().keySwitches());
-            m.put("bootstrapKeySwitches", img.bootstrapKeySwitches());
-            m.put("plaintextMultiplies", img.counts().plaintextMultiplies());
-            m.put("encryptSeconds", img.encryptNanos() / 1e9);
-            m.put("decryptSeconds", img.decryptNanos() / 1e9);
-            m.put("logits", list(img.logits()));
-            m.put("plaintextLogits", list(img.plaintextLogits()));
-            images.add(m);
-            encrypt += img.encryptNanos();
-            decrypt += img.decryptNanos();
-            evaluate += img.evaluateNanos();
-            agreeing += img.top1() == img.plaintextTop1() && img.top1() >= 0 ? 1 : 0;
-        }
+    private Map<String, Object> report(DemoOptions.Outcome o) {
+        DemoRun.Result r = o.result();
         int n = r.images().size();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("command", "demo");
         out.put("backend", r.backend());
-        out.put("profile", profile);
-        out.put("parameters", params.name());
-        out.put("slots", params.slots());
-        out.put("threads", Parallel.threads());
-        out.put("images", images);
-        out.put("agreeing", agreeing);
-        out.put("agreement", (double) agreeing / n);
+        out.put("profile", options.profile);
+        out.put("parameters", o.params().name());
+        out.put("slots", o.params().slots());
+        out.put("threads", o.threads());
+        out.put("images", imageRows(r));
+        out.put("agreeing", r.agreeing());
+        out.put("agreement", (double) r.agreeing() / n);
         out.put("keygenSeconds", r.keygenNanos() / 1e9);
-        out.put("encryptSeconds", encrypt / 1e9);
-        out.put("decryptSeconds", decrypt / 1e9);
-        out.put("evaluateSeconds", evaluate / 1e9);
-        out.put("secondsPerImage", evaluate / 1e9 / n);
+        out.put("encryptSeconds", r.encryptNanos() / 1e9);
+        out.put("decryptSeconds", r.decryptNanos() / 1e9);
+        out.put("evaluateSeconds", r.evaluateNanos() / 1e9);
+        out.put("secondsPerImage", r.evaluateNanos() / 1e9 / n);
         out.put("peakRssBytes", BootstrapBenchCommand.peakRssBytes());
         out.put("peakOffHeapBytes", LimbAllocator.shared().peakBytes());
         out.put("keyBytes", r.keyBytes());
         out.put("keyBytesSeeded", r.keyBytesSeeded());
-        out.put("layers", layers(r, plan));
-        out.put("plan", plan.toJson());
+        out.put("layers", layers(r));
+        out.put("plan", o.plan().toJson());
         out.putAll(r.details());
         return out;
     }
 
+    /** A row per image: the report's {@code images}, {@code e2e-bench}'s {@code perImage}. */
+    static List<Object> imageRows(DemoRun.Result r) {
+        List<Object> rows = new ArrayList<>();
+        for (DemoRun.Image img : r.images()) {
+            rows.add(imageRow(img));
+        }
+        return rows;
+    }
+
+    private static Map<String, Object> imageRow(DemoRun.Image img) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("index", img.index());
+        m.put("label", img.label());
+        m.put("plaintextTop1", img.plaintextTop1());
+        m.put("encryptedTop1", img.top1());
+        double e = img.maxLogitError();
+        m.put("maxLogitError", Double.isFinite(e) ? e : null);
+        m.put("seconds", img.evaluateNanos() / 1e9);
+        m.put("bootstraps", img.bootstraps());
+        m.put("rotations", img.counts().allRotations());
+        m.put("hoistedRotations", img.counts().hoistedRotations());
+        m.put("keySwitches", img.counts().keySwitches());
+        m.put("bootstrapKeySwitches", img.bootstrapKeySwitches());
+        m.put("plaintextMultiplies", img.counts().plaintextMultiplies());
+        m.put("encryptSeconds", img.encryptNanos() / 1e9);
+        m.put("decryptSeconds", img.decryptNanos() / 1e9);
+        m.put("logits", list(img.logits()));
+        m.put("plaintextLogits", list(img.plaintextLogits()));
+        return m;
+    }
+
     /** Per layer, the mean over the images. */
-    private static List<Object> layers(DemoRun.Result r, EncryptedPlan plan) {
+    private static List<Object> layers(DemoRun.Result r) {
         int n = r.images().size();
         List<DemoRun.Layer> first = r.images().getFirst().layers();
         List<Object> out = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -107,14 +108,16 @@ final class DemoRun {
             return SimulatedResNet20.argmax(plaintextLogits);
         }
 
-        /** The largest |decrypted - plaintext| logit (NaN if a decrypted logit is not finite). */
+        /** Whether the encrypted run's class is the plaintext model's. */
+        boolean agrees() {
+            return top1() == plaintextTop1() && top1() >= 0;
+        }
+
+        /** The largest |decrypted - plaintext| logit (not finite if a decrypted logit is not). */
         double maxLogitError() {
             double worst = 0;
             for (int k = 0; k < logits.length; k++) {
-                double e = Math.abs(logits[k] - plaintextLogits[k]);
-                if (!(e <= worst)) {
-                    worst = e;
-                }
+                worst = Math.max(worst, Math.abs(logits[k] - plaintextLogits[k])); // NaN stays NaN
             }
             return worst;
         }
@@ -126,15 +129,37 @@ final class DemoRun {
 
     /** A run: key generation and the images. */
     record Result(String backend, long keygenNanos, long keyBytes, long keyBytesSeeded, List<Image> images,
-            Map<String, Object> details) {}
+            Map<String, Object> details) {
+        long encryptNanos() {
+            return images.stream().mapToLong(Image::encryptNanos).sum();
+        }
+
+        long evaluateNanos() {
+            return images.stream().mapToLong(Image::evaluateNanos).sum();
+        }
+
+        long decryptNanos() {
+            return images.stream().mapToLong(Image::decryptNanos).sum();
+        }
+
+        /** The images whose encrypted class is the plaintext model's. */
+        int agreeing() {
+            return (int) images.stream().filter(Image::agrees).count();
+        }
+
+        /** The images whose encrypted class is their label. */
+        int correct() {
+            return (int) images.stream().filter(img -> img.top1() == img.label()).count();
+        }
+    }
 
     /**
-     * Generates the keys, then runs the images {@code selected} of {@code cifar} through {@code backend} with the
-     * network {@code net} (image encrypted at {@code inputLevel}) and the plaintext model {@code plain}; progress on
-     * {@code err}.
+     * Generates the keys, then runs the images {@code selected} (at least one) of {@code cifar} through
+     * {@code backend} with the network {@code net} (image encrypted at {@code inputLevel}) and the plaintext model
+     * {@code plain}, telling {@code afterEachImage} the run so far after each image; progress on {@code err}.
      */
     static <C> Result run(Backend<C> backend, PlannedResNet20 net, ResNet20 plain, Cifar10 cifar, int[] selected,
-            int inputLevel, PrintWriter err) {
+            int inputLevel, PrintWriter err, Consumer<Result> afterEachImage) {
         long start = System.nanoTime();
         backend.generateKeys(err);
         long keygen = System.nanoTime() - start;
@@ -142,12 +167,15 @@ final class DemoRun {
                 backend.keyBytes() / MIB, backend.keyBytesSeeded() / MIB);
         err.flush();
         List<Image> images = new ArrayList<>();
+        Result soFar = null;
         for (int i = 0; i < selected.length; i++) {
             String tag = "image " + selected[i] + " (" + (i + 1) + "/" + selected.length + ")";
             images.add(runImage(backend, net, plain, cifar, selected[i], inputLevel, tag, err));
+            soFar = new Result(backend.name(), keygen, backend.keyBytes(), backend.keyBytesSeeded(),
+                    List.copyOf(images), backend.details());
+            afterEachImage.accept(soFar);
         }
-        return new Result(backend.name(), keygen, backend.keyBytes(), backend.keyBytesSeeded(), List.copyOf(images),
-                backend.details());
+        return soFar;
     }
 
     private static <C> Image runImage(Backend<C> backend, PlannedResNet20 net, ResNet20 plain, Cifar10 cifar,

@@ -25,15 +25,16 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = HyphenCli.Version.class,
         subcommands = {NttDemoCommand.class, BenchCommand.class, ParamsCommand.class, SimulateCommand.class,
-                PlanCommand.class, BootstrapBenchCommand.class, DemoCommand.class, KeygenCommand.class,
-                EncryptCommand.class, InferCommand.class, DecryptCommand.class, CommandLine.HelpCommand.class},
+                PlanCommand.class, BootstrapBenchCommand.class, DemoCommand.class, E2eBenchCommand.class,
+                KeygenCommand.class, EncryptCommand.class, InferCommand.class, DecryptCommand.class,
+                CommandLine.HelpCommand.class},
         description = "HyPHEN-J: encrypted CNN inference with RNS-CKKS on CPUs (a Java reading of HyPHEN).",
         footer = {
             "",
             "JVM options go in HYPHEN_JAVA_OPTS, for example:",
             "  HYPHEN_JAVA_OPTS=-Dhyphen.kernels=scalar ./hyphen --version",
-            "Encrypted inference in one process: ./hyphen demo --images 0-1; client and server: keygen, encrypt, infer,"
-                    + " decrypt."
+            "Encrypted inference in one process: ./hyphen demo --images 0-1; over N images with a JSON record:"
+                    + " e2e-bench; client and server: keygen, encrypt, infer, decrypt."
         })
 public final class HyphenCli implements Callable<Integer> {
     /** System property naming the repository root; set by the launcher. */

@@ -15,12 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hyphen infer --profile P --keys DIR/server --in FILE --out FILE [--data DIR] [--threads T] [--json FILE]}:
+ * {@code hyphen infer --profile P --keys DIR/server --in FILE --out FILE [--data DIR] [--threads T] [--json FILE]
+ * [--cache-mib MIB]}:
  * the server. Loads the model's weights, plans the network, reads the client's ciphertexts (checked against the
  * plan's input: count, level, slots, parameters), loads the evaluation keys (never the secret key: DIR/client is not
  * needed) and checks that they cover the plan, evaluates the encrypted network with bootstrapping and writes the
@@ -61,12 +63,16 @@ final class InferCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON to FILE")
     Path json;
 
+    @Mixin
+    CacheOption cache;
+
     @Override
     public Integer call() throws Exception {
         Parameters params = ClientServer.checkedProfile(profile, "infer");
         if (threads != null && threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
         }
+        long cacheBytes = cache.bytes();
         Path keyFile = ClientServer.evaluationKeysFile(keys);
         if (!Files.isRegularFile(keyFile)) {
             ClientServer.loadEvaluationKeys(keys, params); // throws, naming the file
@@ -75,16 +81,16 @@ final class InferCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no ciphertext file " + in);
         }
         NetworkData.Loaded loaded = NetworkData.load(data, "0");
-        return ClientServer.withThreads(threads, () -> run(params, loaded));
+        return ClientServer.withThreads(threads, () -> run(params, loaded, cacheBytes));
     }
 
-    private Integer run(Parameters params, NetworkData.Loaded loaded) throws Exception {
+    private Integer run(Parameters params, NetworkData.Loaded loaded, long cacheBytes) throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         EncryptedPlan plan = ClientServer.plan(profile, params, loaded.weights());
         List<Ciphertext> input = ClientServer.readCiphertexts(in, params);
         long keyLoad;
         Map<String, Object> doc = new LinkedHashMap<>();
-        try (CkksBackend backend = new CkksBackend(plan, 0)) {
+        try (CkksBackend backend = new CkksBackend(plan, cacheBytes)) {
             List<CkksCiphertext> handles = new ArrayList<>();
             try {
                 ClientServer.requireShape(in, input, ClientServer.inputCiphertexts(plan), plan.plan.inputLevel(),

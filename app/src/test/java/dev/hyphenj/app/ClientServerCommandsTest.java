@@ -5,15 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hyphenj.ckks.Ciphertext;
+import dev.hyphenj.ckks.EvaluationKeys;
 import dev.hyphenj.ckks.KeyGenerator;
 import dev.hyphenj.ckks.Parameters;
 import dev.hyphenj.ckks.SecretKey;
 import dev.hyphenj.ckks.io.Serializer;
+import dev.hyphenj.hcnn.plan.PlanReport;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +39,7 @@ class ClientServerCommandsTest {
         String[][] commands = {
             {"keygen", "--profile", "--keys", "--threads", "--json"},
             {"encrypt", "--profile", "--keys", "--image", "--png", "--data", "--out"},
-            {"infer", "--profile", "--keys", "--in", "--out", "--data", "--threads", "--json"},
+            {"infer", "--profile", "--keys", "--in", "--out", "--data", "--threads", "--json", "--cache-mib"},
             {"decrypt", "--profile", "--keys", "--in", "--json"}};
         for (String[] c : commands) {
             assertTrue(top.contains(c[0]), c[0] + " missing from " + top);
@@ -61,7 +64,7 @@ class ClientServerCommandsTest {
     }
 
     @Test
-    void insecureProfilesAndBadThreadsAreRefused(@TempDir Path tmp) throws IOException {
+    void insecureProfilesAndBadNumbersAreRefused(@TempDir Path tmp) throws IOException {
         Path insecure = tmp.resolve("tiny.json");
         Files.writeString(insecure, "{\"name\": \"tiny\", \"logN\": 10, \"levelBits\": [[30]], \"specialBits\": [30], "
                 + "\"digitPrimes\": 1, \"logScale\": 20, \"insecure\": true, \"network\": {\"model\": \"resnet20\", "
@@ -76,6 +79,8 @@ class ClientServerCommandsTest {
         assertOneLineError(Cli.run("keygen", "--keys", k, "--threads", "0"), "--threads must be at least 1");
         assertOneLineError(Cli.run("infer", "--keys", k, "--in", "i", "--out", "o", "--threads", "0"),
                 "--threads must be at least 1");
+        assertOneLineError(Cli.run("infer", "--keys", k, "--in", "i", "--out", "o", "--cache-mib", "-1"),
+                "--cache-mib must not be negative, got -1");
         assertFalse(Files.exists(tmp.resolve("k")), "nothing written");
     }
 
@@ -135,6 +140,62 @@ class ClientServerCommandsTest {
                 "--out", out), "no ciphertext file " + tmp.resolve("i"));
         assertFalse(Files.exists(tmp.resolve("k/client")));
         assertFalse(Files.exists(Path.of(out)));
+    }
+
+    /**
+     * infer with the model's plan (the data directory's weights): a ciphertext that is not the plan's input, then with
+     * the plan's input, evaluation keys for other parameters and a file that is not keys; each refused in one line
+     * before any evaluation. (Keys of the right parameters that miss a plan's key: ClientServerTest.)
+     */
+    @Test
+    void inferRefusesWrongCiphertextsAndKeys(@TempDir Path tmp) throws IOException {
+        Path data = DemoCommandTest.dataDirectory();
+        Parameters params = ParamsCommand.secureParameters("resnet20-cifar10");
+        EncryptedPlan plan = ClientServer.plan("resnet20-cifar10", params, PlanReport.randomWeights(1));
+        int count = ClientServer.inputCiphertexts(plan);
+        Path server = Files.createDirectories(tmp.resolve("k/server"));
+        Path keys = Files.writeString(server.resolve("evaluation.keys"), "not keys");
+        Path wrong = tmp.resolve("wrong.ct");
+        Path image = tmp.resolve("image.ct");
+        try (SecretKey sk = new KeyGenerator(params).secretKey()) {
+            List<Ciphertext> cts = ClientServer.encrypt(params, sk, List.of(new double[params.slots()]), 1);
+            ClientServer.writeCiphertexts(wrong, params, cts);
+            cts.forEach(Ciphertext::close);
+            cts = ClientServer.encrypt(params, sk, java.util.Collections.nCopies(count, new double[params.slots()]),
+                    plan.plan.inputLevel());
+            ClientServer.writeCiphertexts(image, params, cts);
+            cts.forEach(Ciphertext::close);
+        }
+        String out = tmp.resolve("logits.ct").toString();
+        String[] infer = {"infer", "--keys", server.toString(), "--out", out, "--data", data.toString(), "--in"};
+        String[] r = Cli.run(with(infer, wrong.toString()));
+        assertOneLineError(r, wrong + ": ");
+        assertTrue(r[2].contains("the plan's input is"), r[2]);
+        assertErrorAfterProgress(Cli.run(with(infer, image.toString())), keys + ": not a HyPHEN-J object");
+
+        Parameters small = Parameters.builder("test-cs-small").logN(12).levelBits(new int[][] {{30, 30}, {30}})
+                .specialBits(30).digitPrimes(1).logScale(30).insecure().build();
+        KeyGenerator gen = new KeyGenerator(small);
+        try (SecretKey sk = gen.secretKey(); EvaluationKeys eval = gen.evaluationKeys(sk, new int[] {1}, false)) {
+            ClientServer.saveKeys(tmp.resolve("k"), small, sk, eval, Map.of());
+        }
+        assertErrorAfterProgress(Cli.run(with(infer, image.toString())), keys + ": evaluation keys was made with "
+                + "parameters 'test-cs-small'");
+        assertFalse(Files.exists(Path.of(out)));
+    }
+
+    /** Exit status 1 and, after progress lines, one error line: the last. */
+    private static void assertErrorAfterProgress(String[] r, String expected) {
+        assertEquals("1", r[0], r[2]);
+        List<String> lines = r[2].strip().lines().toList();
+        assertTrue(lines.getLast().startsWith("hyphen: ") && lines.getLast().contains(expected), r[2]);
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("hyphen: ")).count(), r[2]);
+    }
+
+    private static String[] with(String[] args, String last) {
+        String[] out = java.util.Arrays.copyOf(args, args.length + 1);
+        out[args.length] = last;
+        return out;
     }
 
     /**

@@ -141,7 +141,7 @@ class ClientServerTest {
         expect(SerializationException.Problem.WRONG_TYPE, dir.resolve("server/evaluation.keys"),
                 () -> ClientServer.readCiphertexts(dir.resolve("server/evaluation.keys"), A));
 
-        // corrupted: one byte of the ciphertext's body, then of the evaluation keys
+        // corrupted: one byte of the ciphertext's body, then of the evaluation keys, then of the secret key
         byte[] bytes = Files.readAllBytes(ct);
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(ct, bytes);
@@ -151,6 +151,11 @@ class ClientServerTest {
         kb[kb.length - 100] ^= 0x10;
         Files.write(keys, kb);
         expect(SerializationException.Problem.CORRUPTED, keys, () -> ClientServer.loadEvaluationKeys(dir, A));
+        Path secret = dir.resolve("client/secret.key");
+        byte[] sb = Files.readAllBytes(secret);
+        sb[sb.length - 100] ^= 0x10;
+        Files.write(secret, sb);
+        expect(SerializationException.Problem.CORRUPTED, secret, () -> ClientServer.loadSecretKey(dir, A));
         // truncated
         Files.write(ct, java.util.Arrays.copyOf(bytes, bytes.length - 7));
         expect(SerializationException.Problem.TRUNCATED, ct, () -> ClientServer.readCiphertexts(ct, A));

@@ -33,7 +33,8 @@ class DemoCommandTest {
     private static final List<String> TOP_KEYS = List.of("keygenSeconds", "encryptSeconds", "decryptSeconds",
             "peakRssBytes", "keyBytes");
 
-    private static Path dataDirectory() {
+    /** The data directory; the test is skipped when there is none. */
+    static Path dataDirectory() {
         Path dir;
         try {
             dir = NetworkData.checkedDataDirectory(null);

@@ -2,6 +2,7 @@ package dev.hyphenj.bench;
 
 import dev.hyphenj.ckks.io.Json;
 import dev.hyphenj.ntt.Kernels;
+import dev.hyphenj.ntt.Machine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,16 +16,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import jdk.incubator.vector.IntVector;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
@@ -201,7 +199,7 @@ public final class QuickBench {
     int run(List<Kernel> kernels, Path json, Path baselinePath, double tolerance) throws RunnerException, IOException {
         Map<String, Object> baseline = baselinePath == null ? null : readBaseline(baselinePath);
         long start = System.nanoTime();
-        Map<String, Object> machine = machine();
+        Map<String, Object> machine = Machine.describe();
         out.printf(Locale.ROOT, "quick bench: %d kernels x {vector, scalar}, %d fork, warmup %dx%s, measurement %dx%s,"
                         + " GC profiler%n", kernels.size(), FORKS, WARMUP_ITERATIONS, ITERATION_TIME,
                 MEASUREMENT_ITERATIONS, ITERATION_TIME);
@@ -501,50 +499,6 @@ public final class QuickBench {
         r.put("kernels", kernels);
         r.put("warnings", new ArrayList<Object>(warnings));
         return r;
-    }
-
-    /** CPU model and family (from /proc/cpuinfo where there is one), cores, JDK, vector width, kernels. */
-    static Map<String, Object> machine() {
-        Map<String, String> cpu = new LinkedHashMap<>();
-        Set<String> flags = new LinkedHashSet<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
-                int colon = line.indexOf(':');
-                if (colon < 0) {
-                    if (!cpu.isEmpty()) {
-                        break; // first processor only
-                    }
-                    continue;
-                }
-                String key = line.substring(0, colon).trim();
-                String value = line.substring(colon + 1).trim();
-                cpu.putIfAbsent(key, value);
-                if (key.equals("flags")) {
-                    for (String f : value.split("\\s+")) {
-                        if (f.equals("avx2") || f.equals("avx512f") || f.equals("avx512ifma") || f.equals("asimd")
-                                || f.equals("sve")) {
-                            flags.add(f);
-                        }
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // no /proc/cpuinfo: leave the CPU fields unknown
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cpuModel", cpu.getOrDefault("model name", cpu.getOrDefault("CPU part", "unknown")));
-        m.put("cpuVendor", cpu.getOrDefault("vendor_id", cpu.getOrDefault("CPU implementer", "unknown")));
-        m.put("cpuFamily", cpu.getOrDefault("cpu family", cpu.getOrDefault("CPU architecture", "unknown")));
-        m.put("cpuModelNumber", cpu.getOrDefault("model", "unknown"));
-        m.put("cpuFlags", String.join(" ", flags));
-        m.put("cores", Runtime.getRuntime().availableProcessors());
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
-        m.put("jdk", Runtime.version().toString());
-        m.put("jdkVendor", System.getProperty("java.vendor"));
-        m.put("vectorBits", IntVector.SPECIES_PREFERRED.vectorBitSize());
-        m.put("vectorKernels", Kernels.vector().name());
-        return m;
     }
 
     /** "µ" where standard output can encode it, else "u". */
