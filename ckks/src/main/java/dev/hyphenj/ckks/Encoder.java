@@ -1,7 +1,9 @@
 package dev.hyphenj.ckks;
 
 import dev.hyphenj.ntt.CrtReconstructor;
+import dev.hyphenj.ntt.Kernels;
 import dev.hyphenj.ntt.ModArith;
+import dev.hyphenj.ntt.NttTables;
 import dev.hyphenj.ntt.Parallel;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
@@ -53,6 +55,10 @@ public final class Encoder {
     /**
      * The encoding of re + i im at the given scale as a polynomial over any basis of this ring (NTT domain): over
      * Q_level it is {@link #encode}'s; over Q_level and P it multiplies ciphertexts kept before their ModDown.
+     *
+     * <p>A vector that repeats with a period p below its slot count s is a message of p slots (slot j and j + p
+     * coincide), a polynomial in X^(N/2p): it is encoded as one, whose FFT, rounding and NTTs cost p/s of the
+     * full ones ({@link NttTables#subring}); the polynomial is the same.
      */
     RnsPoly encodeOver(double[] re, double[] im, RnsBasis basis, double scale, int logSlots) {
         int slots = checkSlots(logSlots);
@@ -61,23 +67,40 @@ public final class Encoder {
                     + " imaginary parts for " + slots + " slots");
         }
         checkScale(scale);
-        Fft fft = fft(logSlots);
-        double[] ur = new double[slots], ui = new double[slots];
-        for (int j = 0; j < re.length; j++) {
+        int period = re.length == slots ? period(re, im) : slots;
+        Fft fft = fft(Integer.numberOfTrailingZeros(period));
+        double[] ur = new double[period], ui = new double[period];
+        for (int j = 0; j < Math.min(re.length, period); j++) {
             ur[fft.slotToIndex[j]] = re[j];
             ui[fft.slotToIndex[j]] = im[j];
         }
         fft.inverse(ur, ui);
-        int n = params.n(), gap = n / (2 * slots);
-        double[] coefficients = new double[n];
-        for (int k = 0; k < slots; k++) { // untwist by w^-k, scale
+        double[] coefficients = new double[2 * period]; // of X^(k N / 2p)
+        for (int k = 0; k < period; k++) { // untwist by w^-k, scale
             double c = fft.twistRe[k], s = -fft.twistIm[k];
-            coefficients[k * gap] = (ur[k] * c - ui[k] * s) * scale;
-            coefficients[(k + slots) * gap] = (ur[k] * s + ui[k] * c) * scale;
+            coefficients[k] = (ur[k] * c - ui[k] * s) * scale;
+            coefficients[k + period] = (ur[k] * s + ui[k] * c) * scale;
         }
-        RnsPoly p = toPoly(coefficients, basis);
-        p.forwardNtt();
+        return toNttPoly(coefficients, basis);
+    }
+
+    /** The smallest power of two p with v[i] = v[i + p] for every i, for v = re + i im of power-of-two length. */
+    static int period(double[] re, double[] im) {
+        int p = re.length;
+        while (p > 1 && repeats(re, im, p / 2)) {
+            p /= 2;
+        }
         return p;
+    }
+
+    /** Whether the first 2 half values of re + i im are their first half twice. */
+    private static boolean repeats(double[] re, double[] im, int half) {
+        for (int i = 0; i < half; i++) {
+            if (re[i] != re[i + half] || im[i] != im[i + half]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -190,15 +213,22 @@ public final class Encoder {
     }
 
     /**
-     * Rounds each coefficient to the nearest integer and reduces it modulo every prime of the basis. A rounded
-     * coefficient v below 2^62 is reduced per prime q with a quotient estimated in double (v / q is within 1 of
-     * it, so two conditional corrections give v mod q exactly); larger ones, integers m 2^e, through m and 2^e.
+     * The polynomial sum_k round(c_k) X^(k N/m) for the m coefficients c_k (m a power of two dividing N), in the
+     * NTT domain over the basis: per prime, the m rounded coefficients are reduced, transformed in the subring of
+     * degree m and each value repeated N/m times ({@link NttTables#subring}).
+     *
+     * <p>A rounded coefficient v below 2^62 is reduced per prime q with a quotient estimated in double (v / q is
+     * within 1 of it, so two conditional corrections give v mod q exactly); larger ones, integers m 2^e, through m and
+     * 2^e.
      */
-    static RnsPoly toPoly(double[] coefficients, RnsBasis basis) {
-        int n = basis.n(), k = basis.size();
-        long[] rounded = new long[n];
+    static RnsPoly toNttPoly(double[] coefficients, RnsBasis basis) {
+        int n = basis.n(), m = coefficients.length;
+        if (Integer.bitCount(m) != 1 || m > n) {
+            throw new IllegalArgumentException(m + " coefficients do not fill a subring of degree dividing " + n);
+        }
+        long[] rounded = new long[m];
         boolean anyHuge = false;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < m; i++) {
             double x = coefficients[i];
             if (Double.isNaN(x) || Double.isInfinite(x)) {
                 throw new IllegalArgumentException("cannot encode " + x + " (coefficient " + i + ")");
@@ -206,12 +236,14 @@ public final class Encoder {
             anyHuge |= Math.abs(x) >= 0x1p62;
             rounded[i] = Math.round(x);
         }
+        boolean huge = anyHuge;
+        int gap = n / m, logGap = Integer.numberOfTrailingZeros(gap);
         RnsPoly p = RnsPoly.allocate(basis);
-        Parallel.forEach(k, l -> {
-            int[] residues = residueScratch(n);
+        Parallel.forEach(basis.size(), l -> {
+            int[] residues = scratch(RESIDUES, m);
             long q = basis.prime(l);
             double inv = 1.0 / q;
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < m; i++) {
                 long v = rounded[i];
                 long r = v - (long) (v * inv) * q; // in [-q, 2q)
                 r += (r >> 63) & q;
@@ -219,28 +251,40 @@ public final class Encoder {
                 r += (r >> 63) & q;
                 residues[i] = (int) r;
             }
-            MemorySegment.copy(residues, 0, p.limb(l), ValueLayout.JAVA_INT, 0, n);
-        });
-        if (anyHuge) {
-            for (int i = 0; i < n; i++) {
-                if (Math.abs(coefficients[i]) >= 0x1p62) {
-                    for (int l = 0; l < k; l++) {
-                        p.set(l, i, (int) residue(coefficients[i], basis.prime(l)));
+            if (huge) {
+                for (int i = 0; i < m; i++) {
+                    if (Math.abs(coefficients[i]) >= 0x1p62) {
+                        residues[i] = (int) residue(coefficients[i], q);
                     }
                 }
             }
-        }
+            MemorySegment limb = p.limb(l);
+            MemorySegment small = limb.asSlice(0, (long) m * Integer.BYTES);
+            MemorySegment.copy(residues, 0, small, ValueLayout.JAVA_INT, 0, m);
+            KERNELS.forwardNtt(small, basis.tables(l).subring(m));
+            if (gap > 1) {
+                MemorySegment.copy(small, ValueLayout.JAVA_INT, 0, residues, 0, m);
+                int[] full = scratch(EXPANDED, n);
+                for (int i = 0; i < n; i++) {
+                    full[i] = residues[i >> logGap];
+                }
+                MemorySegment.copy(full, 0, limb, ValueLayout.JAVA_INT, 0, n);
+            }
+        });
         return p;
     }
 
+    private static final Kernels KERNELS = Kernels.get();
+    /** Per-thread arrays for one limb's residues and for its expansion from a subring. */
     private static final ThreadLocal<int[]> RESIDUES = ThreadLocal.withInitial(() -> new int[0]);
+    private static final ThreadLocal<int[]> EXPANDED = ThreadLocal.withInitial(() -> new int[0]);
 
-    /** A per-thread array of at least n ints for one limb's residues. */
-    private static int[] residueScratch(int n) {
-        int[] r = RESIDUES.get();
+    /** The per-thread array of at least n ints. */
+    private static int[] scratch(ThreadLocal<int[]> local, int n) {
+        int[] r = local.get();
         if (r.length < n) {
             r = new int[n];
-            RESIDUES.set(r);
+            local.set(r);
         }
         return r;
     }

@@ -93,8 +93,7 @@ class EncoderTest {
             double[] coefficients = new double[params.n()];
             coefficients[0] = c * scale;
             try (Plaintext pt = encoder.encodeConstant(c, level, scale);
-                    RnsPoly want = Encoder.toPoly(coefficients, params.basisQ(level))) {
-                want.forwardNtt();
+                    RnsPoly want = Encoder.toNttPoly(coefficients, params.basisQ(level))) {
                 for (int l = 0; l < want.limbCount(); l++) {
                     assertTrue(java.util.Arrays.equals(want.limbToArray(l), pt.poly().limbToArray(l)),
                             "constant " + c + " at scale " + scale + ", limb " + l);
@@ -102,6 +101,49 @@ class EncoderTest {
             }
         }
         assertThrows(IllegalArgumentException.class, () -> encoder.encodeConstant(Double.NaN, 0, 0x1p30));
+    }
+
+    /**
+     * A vector that repeats encodes as the message of its period: the same polynomial as encoding one period at that
+     * slot count, and the same as placing the coefficients of that subring in the whole ring.
+     */
+    @Test
+    void periodicVectorsEncodeInTheirSubring() {
+        int slots = params.slots(), level = params.maxLevel();
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (int period : new int[] {1, 2, 64, slots / 2, slots}) {
+            double[] re = new double[slots], im = new double[slots];
+            for (int i = 0; i < period; i++) {
+                re[i] = rnd.nextDouble(-1, 1);
+                im[i] = rnd.nextDouble(-1, 1);
+            }
+            for (int i = period; i < slots; i++) {
+                re[i] = re[i - period];
+                im[i] = im[i - period];
+            }
+            assertEquals(period, Encoder.period(re, im));
+            int logPeriod = Integer.numberOfTrailingZeros(period);
+            try (Plaintext whole = encoder.encode(re, im, level, 0x1p40, params.logSlots());
+                    Plaintext one = encoder.encode(java.util.Arrays.copyOf(re, period),
+                            java.util.Arrays.copyOf(im, period), level, 0x1p40, logPeriod)) {
+                assertEquals(params.logSlots(), whole.logSlots());
+                for (int l = 0; l < whole.poly().limbCount(); l++) {
+                    assertTrue(java.util.Arrays.equals(one.poly().limbToArray(l), whole.poly().limbToArray(l)),
+                            "period " + period + ", limb " + l);
+                }
+            }
+        }
+        RnsBasis basis = params.basisQ(level);
+        double[] compact = rnd.doubles(64, -0x1p40, 0x1p40).toArray(), spread = new double[params.n()];
+        for (int k = 0; k < compact.length; k++) {
+            spread[k * (params.n() / compact.length)] = compact[k];
+        }
+        try (RnsPoly sub = Encoder.toNttPoly(compact, basis); RnsPoly full = Encoder.toNttPoly(spread, basis)) {
+            for (int l = 0; l < basis.size(); l++) {
+                assertTrue(java.util.Arrays.equals(full.limbToArray(l), sub.limbToArray(l)), "limb " + l);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Encoder.toNttPoly(new double[3], basis));
     }
 
     /** Coefficients below 2^62, of every magnitude and sign, round and reduce exactly: against BigInteger. */
@@ -117,7 +159,8 @@ class EncoderTest {
         coefficients[1] = -basis.prime(0);
         coefficients[2] = basis.prime(0) - 0.5;
         coefficients[3] = 0x1p62 - 1024;
-        try (RnsPoly p = Encoder.toPoly(coefficients, basis)) {
+        try (RnsPoly p = Encoder.toNttPoly(coefficients, basis)) {
+            p.inverseNtt();
             for (int i = 0; i < coefficients.length; i++) {
                 java.math.BigInteger v = java.math.BigInteger.valueOf(Math.round(coefficients[i]));
                 for (int l = 0; l < basis.size(); l++) {
@@ -137,7 +180,8 @@ class EncoderTest {
             double x = Math.scalb(rnd.nextDouble(-1, 1), 62 + rnd.nextInt(40));
             double[] coefficients = new double[params.n()];
             coefficients[t] = x;
-            try (RnsPoly p = Encoder.toPoly(coefficients, basis)) {
+            try (RnsPoly p = Encoder.toNttPoly(coefficients, basis)) {
+                p.inverseNtt();
                 java.math.BigInteger v = new java.math.BigDecimal(x).toBigIntegerExact();
                 for (int l = 0; l < basis.size(); l++) {
                     long want = v.mod(java.math.BigInteger.valueOf(basis.prime(l))).longValue();

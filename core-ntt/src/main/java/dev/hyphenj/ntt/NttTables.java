@@ -30,13 +30,16 @@ public final class NttTables {
     final int nInvPsiInv;
     final int nInvPsiInvShoup;
 
-    private NttTables(int n, long q) {
+    /** {@link #subring} tables by degree, built on first use. */
+    private final Map<Integer, NttTables> subrings = new ConcurrentHashMap<>();
+
+    /** Tables of degree n for the primitive 2n-th root of unity psi modulo q. */
+    private NttTables(int n, long q, long psi) {
         this.logN = Primes.checkRingDegree(n);
         Primes.checkNttFriendly(q, n);
         this.n = n;
         this.modulus = Modulus.of(q);
         this.q = (int) q;
-        long psi = Primes.primitiveRoot2N(q, n);
         long psiInv = ModArith.invMod(psi, q);
         long[] pow = new long[n];
         long[] powInv = new long[n];
@@ -68,7 +71,27 @@ public final class NttTables {
     /** The (cached) tables for degree n and prime q; throws if q is not NTT-friendly for n. */
     public static NttTables of(int n, long q) {
         Primes.checkRingDegree(n);
-        return CACHE.computeIfAbsent(q * 64 + Integer.numberOfTrailingZeros(n), k -> new NttTables(n, q));
+        return CACHE.computeIfAbsent(q * 64 + Integer.numberOfTrailingZeros(n),
+                k -> new NttTables(n, q, Primes.primitiveRoot2N(q, n)));
+    }
+
+    /**
+     * The tables of degree m (a power of two dividing n) for the root psi^(n/m). For a polynomial in X^(n/m) with
+     * coefficients c_0..c_{m-1} (at X^0, X^(n/m), ...), this transform's position i holds c(psi^(n/m (2 brv_m(i) + 1)))
+     * and the full transform's position i holds the value at position i / (n/m): each of the m values repeated n/m
+     * times. So a sparse polynomial (a message of fewer slots) transforms at the cost of its m coefficients.
+     */
+    public NttTables subring(int m) {
+        if (m == n) {
+            return this;
+        }
+        if (Integer.bitCount(m) != 1 || m > n || m < 2) {
+            throw new IllegalArgumentException("subring of degree " + m + " in a ring of degree " + n);
+        }
+        return subrings.computeIfAbsent(m, d -> {
+            long psi = psiRev[n / 2]; // psi^brv(n/2) = psi
+            return new NttTables(d, q, ModArith.powMod(psi, n / d, q));
+        });
     }
 
     /** x with its lowest {@code bits} bits reversed. */

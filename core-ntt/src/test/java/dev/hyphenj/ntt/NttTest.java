@@ -105,6 +105,37 @@ class NttTest {
         }
     }
 
+    /**
+     * A polynomial in X^g transforms in its subring: the degree-(n/g) transform of its n/g coefficients, each value
+     * repeated g times, is the full transform, vector and scalar alike.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4, 8, 64})
+    void aSparsePolynomialTransformsInItsSubring(int g) {
+        int n = 1 << 12, m = n / g;
+        SplittableRandom rnd = new SplittableRandom(g);
+        long q = Primes.below(30, n, 1)[0];
+        NttTables full = NttTables.of(n, q), sub = full.subring(m);
+        assertEquals(m, sub.n);
+        int[] c = random(rnd, m, q), sparse = new int[n];
+        for (int k = 0; k < m; k++) {
+            sparse[k * g] = c[k];
+        }
+        ScalarKernels.forwardNtt(sparse, full);
+        for (Kernels k : new Kernels[] {VECTOR, SCALAR}) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment s = segment(arena, c);
+                k.forwardNtt(s, sub);
+                int[] small = s.toArray(ValueLayout.JAVA_INT);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(sparse[i], small[i / g], k.name() + ", g = " + g + ", position " + i);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> full.subring(3));
+        assertThrows(IllegalArgumentException.class, () -> full.subring(2 * n));
+    }
+
     @Test
     void badArgumentsAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NttTables.of(1000, 12289));
