@@ -7,6 +7,7 @@ import dev.hyphenj.hcnn.act.ActivationProfile;
 import dev.hyphenj.hcnn.data.Cifar10;
 import dev.hyphenj.hcnn.eval.OpCounts;
 import dev.hyphenj.hcnn.layout.Frame;
+import dev.hyphenj.hcnn.model.HeResNet20;
 import dev.hyphenj.hcnn.model.ResNet20Weights;
 import dev.hyphenj.hcnn.model.SimulatedResNet20;
 import dev.hyphenj.hcnn.plan.NetworkPlan;
@@ -101,7 +102,7 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
         NetworkPlan plan = PlanCommand.plan(profile, params, costs, maxKeys);
         SimulatedResNet20 sim = new SimulatedResNet20(weights, frame, plan, null);
         if (!exactRelu) {
-            Map<String, Activation> acts = sim.network().appRelu(activation);
+            Map<String, Activation> acts = HeResNet20.appRelu(activation, sim.network().activationNames());
             sim = new SimulatedResNet20(weights, frame, plan, acts);
         }
 
