@@ -115,8 +115,8 @@ final class PlanCommand implements Callable<Integer> {
             }
         }
         out.println();
-        out.println("Key MiB: the network's rotation keys cut to their levels (plain; seeded half); bootstrapped options"
-                + " also need the bootstrap keys (about 6.4 GiB per slot count, README).");
+        out.println("Key MiB: the network's rotation keys cut to their levels (plain; seeded half); bootstrapped"
+                + " options also need the bootstrap keys (about 6.4 GiB per slot count, README).");
         out.println("Predicted single-thread times: costs-cpu.json scaled by the primes of Q at each operation's level"
                 + " (per-limb scaling, also for the leveled chain's digits and P); bootstraps at the measured times"
                 + " per slot count. Every option ran on the simulator: logits within "

@@ -50,7 +50,8 @@ final class PolyProfile {
         Map<?, ?> network = (Map<?, ?>) doc.get("network");
         if (!(network.get("networkLevels") instanceof List<?> levels && levels.size() == 2
                 && levels.get(1) instanceof Number top)) {
-            throw new IllegalArgumentException("profile '" + profile + "': network.networkLevels must be [first, last]");
+            throw new IllegalArgumentException("profile '" + profile
+                    + "': network.networkLevels must be [first, last]");
         }
         return new PolyProfile(profile, ParamsCommand.secureParameters(profile), leveled, top.intValue());
     }

@@ -67,24 +67,35 @@ public final class FusedQuadratic {
         return conv.apply(ev, input, List.of(s, t));
     }
 
-    /** y = s * t + c for output ciphertext k (s and t rescaled, any residual added); s and t stay the caller's. */
-    public <C> C activate(HeEvaluator<C> ev, C sk, C tk, int k) {
-        C product = ev.multiply(sk, tk);
-        C rescaled = ev.rescale(product);
-        ev.release(product);
-        C y = ev.addPlain(rescaled, c.get(k));
-        ev.release(rescaled);
-        return y;
+    /**
+     * y = (s + rs) * (t + rt) + c of every output ciphertext, from the layer's s and t ({@code st}, as
+     * {@link #convolve} gives them; released) and residuals rs and rt (empty lists for none; they stay the caller's,
+     * rt already multiplied by {@link #tScale()}).
+     */
+    public <C> List<C> activate(HeEvaluator<C> ev, List<List<C>> st, List<C> rs, List<C> rt) {
+        List<C> out = new ArrayList<>(st.getFirst().size());
+        for (int k = 0; k < st.getFirst().size(); k++) {
+            C sk = st.get(0).get(k), tk = st.get(1).get(k);
+            if (!rs.isEmpty()) {
+                C s2 = ev.add(sk, rs.get(k)), t2 = ev.add(tk, rt.get(k));
+                ev.release(sk);
+                ev.release(tk);
+                sk = s2;
+                tk = t2;
+            }
+            C product = ev.multiply(sk, tk);
+            ev.release(sk);
+            ev.release(tk);
+            C rescaled = ev.rescale(product);
+            ev.release(product);
+            out.add(ev.addPlain(rescaled, c.get(k)));
+            ev.release(rescaled);
+        }
+        return out;
     }
 
     /** The layer without a residual: y of every output ciphertext of the packed input. */
     public <C> List<C> apply(HeEvaluator<C> ev, List<C> input) {
-        List<List<C>> st = convolve(ev, input);
-        List<C> out = new ArrayList<>(st.getFirst().size());
-        for (int k = 0; k < st.getFirst().size(); k++) {
-            out.add(activate(ev, st.get(0).get(k), st.get(1).get(k), k));
-        }
-        st.forEach(l -> l.forEach(ev::release));
-        return out;
+        return activate(ev, convolve(ev, input), List.of(), List.of());
     }
 }

@@ -44,8 +44,8 @@ public final class PolyPlanReport {
     private final List<Figures> figures = new ArrayList<>();
 
     /**
-     * Plans with {@code planner} (its cost model {@code model}, bootstraps returning to {@code topLevel}) and runs every
-     * option.
+     * Plans with {@code planner} (its cost model {@code model}, bootstraps returning to {@code topLevel}) and runs
+     * every option.
      */
     public PolyPlanReport(String profile, PolyPlanner planner, CostModel model, int topLevel) {
         this.profile = profile;

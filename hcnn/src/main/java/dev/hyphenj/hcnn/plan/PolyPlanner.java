@@ -158,7 +158,7 @@ public final class PolyPlanner {
     }
 
     /** The option of bootstrapping after the activations {@code after}, at the lowest input level that fits. */
-    public Option option(String name, Parameters p, int top, NetworkPlan layout, List<Integer> after) {
+    private Option option(String name, Parameters p, int top, NetworkPlan layout, List<Integer> after) {
         for (int input = 2; input <= top; input++) {
             double[] ms = walk(p, top, layout, input, new TreeSet<>(after));
             if (ms != null) {
@@ -249,14 +249,15 @@ public final class PolyPlanner {
     }
 
     /** The stem (RAConv from PR(m0), 3 channels, and its activation) at level l. */
-    double stem(Parameters p, int l, int m0) {
+    private double stem(Parameters p, int l, int m0) {
         return convolution(p, l, 1, 1, m0, 0) + products(p, l - 1, 1);
     }
 
     /** conv1 of block i (CAConv CA -> PR(m)) and act1, the block input at level l. */
-    double conv1(Parameters p, int i, int m, int l) {
-        int cin = i % 3 == 0 && i > 0 ? ResNet20Weights.STAGE_CHANNELS[i / 3 - 1] : ResNet20Weights.STAGE_CHANNELS[i / 3];
-        int nX = ceil(cin, blocksPerCt), nPr = ceil(ResNet20Weights.STAGE_CHANNELS[i / 3], m);
+    private double conv1(Parameters p, int i, int m, int l) {
+        int[] ch = ResNet20Weights.STAGE_CHANNELS;
+        int cin = i % 3 == 0 && i > 0 ? ch[i / 3 - 1] : ch[i / 3];
+        int nX = ceil(cin, blocksPerCt), nPr = ceil(ch[i / 3], m);
         int gather = Integer.numberOfTrailingZeros(blocksPerCt / m);
         return convolution(p, l, nX, nPr, m, gather) + products(p, l - 1, nPr);
     }
@@ -266,7 +267,7 @@ public final class PolyPlanner {
      * an identity shortcut of an input not {@code scaled} back from a bootstrap) and t, the residual additions and
      * act2.
      */
-    double conv2(Parameters p, int i, int m, int h, int x, boolean scaled) {
+    private double conv2(Parameters p, int i, int m, int h, int x, boolean scaled) {
         int cout = ResNet20Weights.STAGE_CHANNELS[i / 3];
         boolean down = i % 3 == 0 && i > 0;
         int cin = down ? ResNet20Weights.STAGE_CHANNELS[i / 3 - 1] : cout;

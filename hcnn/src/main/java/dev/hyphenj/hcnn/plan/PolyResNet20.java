@@ -192,28 +192,11 @@ public final class PolyResNet20 implements PackedNetwork {
         return logits;
     }
 
-    /**
-     * y = (s + rs) * (t + rt) + c per output ciphertext from the layer's s and t ({@code st}, released) and residuals
-     * rs and rt (empty lists for none; they stay the caller's).
-     */
+    /** The layer's activation of its s and t (released) with residuals rs and rt, reported to the hooks. */
     private static <C> List<C> activate(HeEvaluator<C> ev, NetworkHooks<C> hooks, FusedQuadratic layer,
             List<List<C>> st, List<C> rs, List<C> rt, int activation) {
         hooks.activationStarts(ResNet20Weights.polyActivationName(activation));
-        List<C> out = new ArrayList<>(st.getFirst().size());
-        for (int k = 0; k < st.getFirst().size(); k++) {
-            C s = st.get(0).get(k), t = st.get(1).get(k);
-            if (!rs.isEmpty()) {
-                C s2 = ev.add(s, rs.get(k)), t2 = ev.add(t, rt.get(k));
-                ev.release(s);
-                ev.release(t);
-                s = s2;
-                t = t2;
-            }
-            out.add(layer.activate(ev, s, t, k));
-            ev.release(s);
-            ev.release(t);
-        }
-        return out;
+        return layer.activate(ev, st, rs, rt);
     }
 
     /** The block's shortcut of its input x, times scale[o] per output channel. */

@@ -36,7 +36,8 @@ class PolyPlannerTest {
     @Test
     void theChainsAreSecureAndLongEnough() {
         assertEquals(39, leveled.maxLevel());
-        assertTrue(leveled.logQP() <= 1555 && bootstrapping.logQP() <= 1555, leveled.logQP() + " " + bootstrapping.logQP());
+        assertTrue(leveled.logQP() <= 1555 && bootstrapping.logQP() <= 1555,
+                leveled.logQP() + " " + bootstrapping.logQP());
         assertEquals(128, leveled.security().bits());
         assertEquals("leveled", plan.options().getFirst().name());
         assertEquals(39, plan.options().getFirst().inputLevel());
