@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What the commands that run ResNet-20 on real images ({@code simulate}, {@code demo}) share: the check that a profile
@@ -21,11 +22,13 @@ final class NetworkData {
     /** The files read from the data directory. */
     static final List<String> FILES = List.of("resnet20/manifest.json", "cifar10/test_images_first1000_nchw_uint8.npy",
             "cifar10/test_labels_first1000_uint8.npy");
+    /** The further files the degree-2 network (resnet20-poly) reads. */
+    static final List<String> POLY_FILES = List.of("resnet20-poly/resnet20_poly.npz", "resnet20-poly/bounds.json");
 
     /** Where the data come from, for error messages. */
     static final String SOURCES = "see README.md, section Data: the ResNet-20 weights of akamaster/pytorch_resnet_cifar10"
             + " converted to resnet20/resnet20_akamaster.npz with resnet20/manifest.json, and the first 1000 CIFAR-10"
-            + " test images and labels as cifar10/*.npy";
+            + " test images and labels as cifar10/*.npy; for degree-2 profiles the resnet20-poly/ weights and bounds";
 
     private NetworkData() {}
 
@@ -44,13 +47,18 @@ final class NetworkData {
 
     /** The data directory, checked for {@link #FILES}. */
     static Path checkedDataDirectory(Path explicit) {
+        return checkedDataDirectory(explicit, false);
+    }
+
+    /** The data directory, checked for {@link #FILES} and, with {@code poly}, {@link #POLY_FILES}. */
+    static Path checkedDataDirectory(Path explicit, boolean poly) {
         Path dir = DataDirectory.resolve(explicit);
         String how = explicit != null ? "--data" : "the default (set --data DIR or " + DataDirectory.ENV + ")";
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("data directory " + dir + " does not exist (from " + how + "; "
                     + SOURCES + ")");
         }
-        for (String f : FILES) {
+        for (String f : poly ? Stream.concat(FILES.stream(), POLY_FILES.stream()).toList() : FILES) {
             if (!Files.isRegularFile(dir.resolve(f))) {
                 throw new IllegalArgumentException("data directory " + dir + " has no " + f + " (from " + how + "; "
                         + SOURCES + ")");
@@ -64,10 +72,15 @@ final class NetworkData {
      * ({@link ImageRange}).
      */
     static Loaded load(Path explicit, String images) throws IOException {
-        Path dir = checkedDataDirectory(explicit);
+        return load(explicit, images, false);
+    }
+
+    /** As {@link #load(Path, String)}; with {@code poly} the weights are the degree-2 network's (resnet20-poly). */
+    static Loaded load(Path explicit, String images, boolean poly) throws IOException {
+        Path dir = checkedDataDirectory(explicit, poly);
         ResNet20Weights weights;
         try {
-            weights = ResNet20Weights.load(dir);
+            weights = poly ? ResNet20Weights.loadPoly(dir) : ResNet20Weights.load(dir);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("data directory " + dir + ": the ResNet-20 weights file " + e.getFile()
                     + " named by resnet20/manifest.json does not exist (" + SOURCES + ")");

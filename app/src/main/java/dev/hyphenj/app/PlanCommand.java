@@ -5,7 +5,10 @@ import dev.hyphenj.ckks.io.Json;
 import dev.hyphenj.ckks.io.Profiles;
 import dev.hyphenj.hcnn.plan.CostModel;
 import dev.hyphenj.hcnn.plan.NetworkPlan;
+import dev.hyphenj.hcnn.model.ResNet20Weights;
 import dev.hyphenj.hcnn.plan.PlanReport;
+import dev.hyphenj.hcnn.plan.PolyPlanReport;
+import dev.hyphenj.hcnn.plan.PolyPlanner;
 import dev.hyphenj.hcnn.plan.ResNet20Planner;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,7 +28,9 @@ import picocli.CommandLine.Spec;
  * and m per layer, gap refills, levels, bootstrap places, rotation keys, key and plaintext bytes, predicted op counts
  * and time) next to the MPConv baseline's, as a table; {@code --json} writes the plan document (per-layer rows, a
  * {@code total} object and the same under {@code baseline}). Both networks run on the slot simulator to count their
- * operations (a few seconds). Insecure profiles are refused as by every command.
+ * operations (a few seconds). A degree-2 profile (activation poly2, such as resnet20-cifar10-poly) gets its own plan
+ * ({@link PolyPlanReport}): the leveled run against the cheapest placements of 1-3 bootstraps, each with its
+ * operations, keys and predicted time. Insecure profiles are refused as by every command.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Plan the profile's network (CAConv/RAConv, m, gap refills, levels, bootstraps, keys) and compare"
@@ -51,6 +56,9 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (PolyProfile.is(profile)) {
+            return planPoly();
+        }
         Parameters params = ParamsCommand.secureParameters(profile);
         int[] levels = levels(profile);
         int top = levels[0], transformLevels = levels[1];
@@ -63,6 +71,57 @@ final class PlanCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** The degree-2 network's plan: the leveled run against 1-3 bootstraps, and the layout. */
+    private int planPoly() throws IOException {
+        PolyProfile poly = PolyProfile.load(profile);
+        PolyPlanReport report = new PolyPlanReport(profile, poly.planner(costs, maxKeys),
+                PolyProfile.costModel(costs), poly.topLevel);
+        PrintWriter out = spec.commandLine().getOut();
+        printPoly(out, report);
+        if (json != null) {
+            Files.writeString(json, Json.write(report.toJson()), StandardCharsets.UTF_8);
+            out.println("wrote " + json);
+        }
+        out.flush();
+        return 0;
+    }
+
+    static void printPoly(PrintWriter out, PolyPlanReport r) {
+        PolyPlanner.Plan p = r.plan();
+        StringBuilder ms = new StringBuilder();
+        p.layout().blocks().forEach(b -> ms.append(ms.isEmpty() ? "" : "/").append(b.m()));
+        out.printf("Degree-2 ResNet-20 plan for %s: image PR(%d), m per block %s, baby steps %d; each convolution"
+                + " and its activation 2 levels, 39 in all%n%n", r.toJson().get("profile"), p.layout().stemM(), ms,
+                p.layout().blocks().getFirst().caBabySteps());
+        out.printf("%-13s %-46s %5s %5s %-44s %5s %5s %4s %8s %8s %7s %7s%n", "option", "chain (log2 QP, security)",
+                "input", "boots", "bootstrap after", "rot", "ksw", "keys", "key MiB", "linear s", "boot s",
+                "total s");
+        for (PolyPlanReport.Figures f : r.figures()) {
+            PolyPlanner.Option o = f.option();
+            List<String> after = o.bootstrapAfter().stream().map(ResNet20Weights::polyActivationName).toList();
+            out.printf("%-13s %-46s %5d %5d %-44s %5d %5d %4d %8.0f %8.1f %7.1f %7.1f%s%n", o.name(),
+                    String.format("%s (%.0f, %d-bit)", o.params().name(), o.params().logQP(),
+                            o.params().security().bits()), o.inputLevel(), o.bootstraps(),
+                    after.isEmpty() ? "-" : String.join(", ", after), f.counts().allRotations(),
+                    f.counts().keySwitches(), f.keyLevels().size(), f.rotationKeyBytes() / (1024.0 * 1024.0),
+                    o.linearMs() / 1000, o.bootstrapMs() / 1000, o.ms() / 1000, o == p.chosen() ? "  <- chosen" : "");
+        }
+        for (int n = 1; n <= 3; n++) {
+            String name = n + " bootstrap" + (n == 1 ? "" : "s");
+            if (p.options().stream().noneMatch(o -> o.name().equals(name))) {
+                out.printf("%-13s no placement fits the bootstrapping chain's network levels%n", name);
+            }
+        }
+        out.println();
+        out.println("Key MiB: the network's rotation keys cut to their levels (plain; seeded half); bootstrapped"
+                + " options also need the bootstrap keys (about 6.4 GiB per slot count, README).");
+        out.println("Predicted single-thread times: costs-cpu.json scaled by the primes of Q at each operation's level"
+                + " (per-limb scaling, also for the leveled chain's digits and P); bootstraps at the measured times"
+                + " per slot count. Every option ran on the simulator: logits within "
+                + String.format("%.1e", r.figures().stream().mapToDouble(PolyPlanReport.Figures::maxLogitError).max()
+                        .orElse(0)) + " of the plain forward pass.");
     }
 
     /**

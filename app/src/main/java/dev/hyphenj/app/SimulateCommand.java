@@ -7,9 +7,13 @@ import dev.hyphenj.hcnn.act.ActivationProfile;
 import dev.hyphenj.hcnn.data.Cifar10;
 import dev.hyphenj.hcnn.eval.OpCounts;
 import dev.hyphenj.hcnn.layout.Frame;
+import dev.hyphenj.hcnn.model.HeResNet20;
+import dev.hyphenj.hcnn.model.PolyBounds;
 import dev.hyphenj.hcnn.model.ResNet20Weights;
 import dev.hyphenj.hcnn.model.SimulatedResNet20;
 import dev.hyphenj.hcnn.plan.NetworkPlan;
+import dev.hyphenj.hcnn.plan.PolyPlanner;
+import dev.hyphenj.hcnn.plan.PolyResNet20;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +46,11 @@ import picocli.CommandLine.Spec;
  * {@code rotations} counts every key-switched rotation, ordinary and hoisted, of the convolutions, shortcuts and the
  * head (pooling and linear layer; {@code rotationsExcludingHead} leaves it out); the activations rotate nothing
  * and the simulator does not bootstrap. Progress goes to stderr. Insecure profiles are refused as by every command.
+ *
+ * <p>A degree-2 profile (activation {@code poly2}, resnet20-cifar10-poly) runs the resnet20-poly weights as
+ * {@link PolyPlanner} plans them ({@link PolyResNet20}: leveled, or with bootstraps after activations whose tensors are
+ * scaled per channel by bounds.json; the simulator passes the bootstraps' slots through and reports the largest,
+ * {@code bootstrapInputMax}), against the float64 forward pass of the same weights; {@code polyPlan} names the option.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Run ResNet-20 in the slot simulator with the profile's activation; report top-1 agreement "
@@ -87,22 +96,36 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         Parameters params = ParamsCommand.secureParameters(profile);
         NetworkData.requireResNet20(profile, "simulate");
+        boolean poly = PolyProfile.is(profile);
+        if (poly && exactRelu) {
+            throw new IllegalArgumentException("--exact-relu: the degree-2 network of '" + profile + "' has no ReLU");
+        }
         ActivationProfile activation = ActivationProfile.load(profile);
         ImageRange.parse(images, Integer.MAX_VALUE); // the syntax, before loading anything
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be positive, got " + threads);
         }
-        NetworkData.Loaded loaded = NetworkData.load(data, images);
+        NetworkData.Loaded loaded = NetworkData.load(data, images, poly);
         ResNet20Weights weights = loaded.weights();
         Cifar10 cifar = loaded.images();
         int[] selected = loaded.selected();
         int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         Frame frame = new Frame(FRAME_SIDE, FRAME_SIDE, params.slots());
-        NetworkPlan plan = PlanCommand.plan(profile, params, costs, maxKeys);
-        SimulatedResNet20 sim = new SimulatedResNet20(weights, frame, plan, null);
-        if (!exactRelu) {
-            Map<String, Activation> acts = sim.network().appRelu(activation);
-            sim = new SimulatedResNet20(weights, frame, plan, acts);
+        SimulatedResNet20 sim;
+        PolyPlanner.Option option = null;
+        if (poly) {
+            PolyPlanner.Plan plan = PolyProfile.load(profile).planner(costs, maxKeys).plan();
+            option = plan.chosen();
+            Map<Integer, double[]> scales = PolyBounds.load(loaded.directory())
+                    .bootstrapScales(option.bootstrapAfter());
+            sim = new SimulatedResNet20(weights, new PolyResNet20(weights, frame, plan.layout(), scales));
+        } else {
+            NetworkPlan plan = PlanCommand.plan(profile, params, costs, maxKeys);
+            sim = new SimulatedResNet20(weights, frame, plan, null);
+            if (!exactRelu) {
+                Map<String, Activation> acts = HeResNet20.appRelu(activation, sim.network().activationNames());
+                sim = new SimulatedResNet20(weights, frame, plan, acts);
+            }
         }
 
         PrintWriter err = spec.commandLine().getErr();
@@ -114,6 +137,17 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
         double wall = (System.nanoTime() - start) / 1e9;
 
         Map<String, Object> report = report(sim, params, selected, cifar, runs, nThreads, wall);
+        if (option != null) {
+            report.put("parameters", option.params().name());
+            Map<String, Object> chosen = new LinkedHashMap<>();
+            chosen.put("option", option.name());
+            chosen.put("inputLevel", option.inputLevel());
+            chosen.put("bootstrapAfter", option.bootstrapAfter().stream().map(ResNet20Weights::polyActivationName)
+                    .toList());
+            chosen.put("bootstrapScaling", "y / (" + PolyBounds.MARGIN + " x per-channel bound of bounds.json)");
+            chosen.put("predictedSeconds", Math.round(option.ms()) / 1000.0);
+            report.put("polyPlan", chosen);
+        }
         print(spec.commandLine().getOut(), report);
         if (json != null) {
             Path parent = json.toAbsolutePath().getParent();
@@ -184,7 +218,7 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
     private Map<String, Object> report(SimulatedResNet20 sim, Parameters params, int[] selected, Cifar10 cifar,
             List<SimulatedResNet20.Run> runs, int nThreads, double wall) {
         int n = runs.size(), agreeing = 0, correct = 0, plainCorrect = 0, nonFinite = 0;
-        double worstLogit = 0;
+        double worstLogit = 0, bootstrapMax = 0;
         List<Object> disagreements = new ArrayList<>();
         SimulatedResNet20.Run first = runs.getFirst();
         boolean identical = true;
@@ -197,6 +231,7 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
             correct += r.top1() == label ? 1 : 0;
             plainCorrect += r.plaintextTop1() == label ? 1 : 0;
             nonFinite += r.top1() < 0 ? 1 : 0;
+            bootstrapMax = Math.max(bootstrapMax, r.bootstrapInputMax());
             double e = r.maxLogitError();
             if (Double.isFinite(e)) {
                 worstLogit = Math.max(worstLogit, e);
@@ -242,6 +277,7 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
         out.put("plaintextAccuracy", (double) plainCorrect / n);
         out.put("nonFiniteImages", nonFinite);
         out.put("maxLogitError", worstLogit);
+        out.put("bootstrapInputMax", bootstrapMax);
         out.put("disagreements", disagreements);
         OpCounts t = first.total();
         out.put("rotations", t.allRotations());
@@ -354,6 +390,11 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
                 100 * (Double) r.get("plaintextAccuracy"));
         out.printf("largest finite logit error %.3g; %s image(s) with non-finite logits (an input beyond an "
                 + "activation bound)%n", (Double) r.get("maxLogitError"), r.get("nonFiniteImages"));
+        if (r.get("polyPlan") instanceof Map<?, ?> poly) {
+            out.printf("degree-2 plan: %s on %s, image at level %s, bootstraps after %s; largest bootstrapped slot"
+                    + " %.3f (range [-1, 1])%n", poly.get("option"), r.get("parameters"), poly.get("inputLevel"),
+                    poly.get("bootstrapAfter"), (Double) r.get("bootstrapInputMax"));
+        }
         Map<?, ?> timing = (Map<?, ?>) r.get("timing");
         out.printf("wall time %.1f s on %s threads (%.2f images/s)%n", (Double) timing.get("wallSeconds"),
                 timing.get("threads"), (Double) timing.get("imagesPerSecond"));

@@ -70,6 +70,51 @@ public record Convolution(double[][][][] weights, double[] bias, int stride) {
         return new Convolution(w, b, stride);
     }
 
+    /**
+     * This convolution on an input whose channel c is multiplied by {@code scale[c]} first, as one convolution
+     * (weights[o][c] * scale[c]): how a bootstrapped tensor, scaled down per channel, is scaled back for free.
+     */
+    public Convolution scaleInputs(double[] scale) {
+        if (scale.length != inChannels()) {
+            throw new IllegalArgumentException(scale.length + " input scales for " + inChannels() + " channels");
+        }
+        double[][][][] w = new double[outChannels()][inChannels()][][];
+        for (int o = 0; o < outChannels(); o++) {
+            for (int c = 0; c < inChannels(); c++) {
+                w[o][c] = new double[kernel()][kernel()];
+                for (int ky = 0; ky < kernel(); ky++) {
+                    for (int kx = 0; kx < kernel(); kx++) {
+                        w[o][c][ky][kx] = weights[o][c][ky][kx] * scale[c];
+                    }
+                }
+            }
+        }
+        return new Convolution(w, bias, stride);
+    }
+
+    /**
+     * mul[o] * (this convolution's output channel o) + add[o], as one convolution: weights[o] * mul[o] and
+     * bias[o] * mul[o] + add[o].
+     */
+    public Convolution affineOutputs(double[] mul, double[] add) {
+        if (mul.length != outChannels() || add.length != outChannels()) {
+            throw new IllegalArgumentException("one factor and one shift per output channel: " + outChannels());
+        }
+        double[][][][] w = new double[outChannels()][inChannels()][kernel()][kernel()];
+        double[] b = new double[outChannels()];
+        for (int o = 0; o < outChannels(); o++) {
+            for (int c = 0; c < inChannels(); c++) {
+                for (int ky = 0; ky < kernel(); ky++) {
+                    for (int kx = 0; kx < kernel(); kx++) {
+                        w[o][c][ky][kx] = weights[o][c][ky][kx] * mul[o];
+                    }
+                }
+            }
+            b[o] = bias[o] * mul[o] + add[o];
+        }
+        return new Convolution(w, b, stride);
+    }
+
     /** The direct convolution of a tensor [in channels][h][w] in double precision. */
     public double[][][] applyPlain(double[][][] in) {
         if (in.length != inChannels()) {

@@ -87,6 +87,16 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
 
     /** The convolution of the packed input (in {@link #inputLayout()}); the result is in {@link #outputLayout()}. */
     public <C> List<C> apply(HeEvaluator<C> ev, List<C> input) {
+        return apply(ev, input, List.of(conv)).getFirst();
+    }
+
+    /**
+     * Several convolutions of the same shape and stride as this one ({@code weightSets}, such as s = conv(x) and
+     * a (.) conv(x) + b for a degree-2 activation) of the packed input from one set of hoisted tap rotations:
+     * element i of the result is convolution i in {@link #outputLayout()}. The tap rotations are shared; the
+     * plaintext multiplies, block rotations and gathering are done per weight set.
+     */
+    public <C> List<List<C>> apply(HeEvaluator<C> ev, List<C> input, List<Convolution> weightSets) {
         if (ev.slots() != in.frame().slots()) {
             throw new IllegalArgumentException("evaluator of " + ev.slots() + " slots for frames of "
                     + in.frame().slots());
@@ -95,11 +105,30 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
             throw new IllegalArgumentException(input.size() + " ciphertexts given, " + in + " needs "
                     + in.ciphertexts());
         }
+        for (Convolution w : weightSets) {
+            if (w.outChannels() != conv.outChannels() || w.inChannels() != conv.inChannels()
+                    || w.kernel() != conv.kernel() || w.stride() != conv.stride()) {
+                throw new IllegalArgumentException("a weight set of another shape than " + conv.outChannels() + "x"
+                        + conv.inChannels() + "x" + conv.kernel() + " stride " + conv.stride());
+            }
+        }
         List<List<C>> rotated = new ArrayList<>(input.size());
         for (C x : input) {
             rotated.add(taps.rotate(ev, x));
         }
-        List<double[]> bias = out.packPerChannel(conv.bias());
+        List<List<C>> results = new ArrayList<>(weightSets.size());
+        for (Convolution w : weightSets) {
+            results.add(convolve(ev, rotated, w));
+        }
+        for (List<C> r : rotated) {
+            taps.release(ev, r);
+        }
+        return results;
+    }
+
+    /** One weight set's output ciphertexts from the tap rotations of every input ciphertext. */
+    private <C> List<C> convolve(HeEvaluator<C> ev, List<List<C>> rotated, Convolution w) {
+        List<double[]> bias = out.packPerChannel(w.bias());
         int p = in.frame().blockSize();
         List<C> result = new ArrayList<>(out.ciphertexts());
         for (int k = 0; k < out.ciphertexts(); k++) {
@@ -108,10 +137,10 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
                 C group = null;
                 for (int b = 0; b < babySteps; b++) {
                     C y = null;
-                    for (int j = 0; j < input.size(); j++) {
+                    for (int j = 0; j < rotated.size(); j++) {
                         for (int t = 0; t < taps.count(); t++) {
                             y = ev.accumulate(y, ev.multiplyPlain(rotated.get(j).get(t),
-                                    plaintext(k, g + b, j, t)));
+                                    plaintext(w, k, g + b, j, t)));
                         }
                     }
                     group = ev.accumulate(group, rotate(ev, y, b * p));
@@ -124,14 +153,11 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
             result.add(ev.addPlain(rescaled, bias.get(k)));
             ev.release(rescaled);
         }
-        for (List<C> r : rotated) {
-            taps.release(ev, r);
-        }
         return result;
     }
 
-    /** The weight plaintext for output ciphertext k, diagonal d, input ciphertext j and tap t. */
-    private double[] plaintext(int k, int d, int j, int t) {
+    /** The plaintext of weights w for output ciphertext k, diagonal d, input ciphertext j and tap t. */
+    private double[] plaintext(Convolution w, int k, int d, int j, int t) {
         Frame f = in.frame();
         double[] v = new double[f.slots()];
         int kernel = conv.kernel();
@@ -141,10 +167,10 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
             if (c >= in.channels() || o >= out.channels()) {
                 continue;
             }
-            double w = conv.weights()[o][c][t / kernel][t % kernel];
+            double weight = w.weights()[o][c][t / kernel][t % kernel];
             int base = b * f.blockSize();
             for (int off : offsets) {
-                v[base + off] = w;
+                v[base + off] = weight;
             }
         }
         return v;

@@ -34,6 +34,13 @@ public interface NetworkHooks<C> {
         return bootstrap(x, slots);
     }
 
+    /**
+     * Called when the activation of {@code layer} begins, by networks whose activations are not
+     * {@link #activate(String, int, Object)} calls (the degree-2 network's products), so that reports can split a
+     * layer's operations from its activation's.
+     */
+    default void activationStarts(String layer) {}
+
     /** Called after each layer (with its activation) completes. */
     default void layerDone(String name) {}
 }

@@ -5,7 +5,8 @@ import dev.hyphenj.hcnn.residual.OptionAShortcut;
 
 /**
  * The plain double-precision forward pass of ResNet-20 (the reference for every encrypted or simulated run):
- * normalize, stem convolution and ReLU, nine basic blocks, global average pooling, linear layer.
+ * normalize, stem convolution and activation, nine basic blocks, global average pooling, linear layer. The
+ * activations are ReLUs, or the weights' per-channel quadratics for the resnet20-poly network.
  */
 public final class ResNet20 {
     private final ResNet20Weights weights;
@@ -34,9 +35,9 @@ public final class ResNet20 {
 
     /** The output of the last basic block, [64][8][8], for a normalized input. */
     public double[][][] features(double[][][] input) {
-        double[][][] x = relu(weights.stem().applyPlain(input));
-        for (ResNet20Weights.Block b : weights.blocks()) {
-            x = block(b, x);
+        double[][][] x = activate(0, weights.stem().applyPlain(input));
+        for (int i = 0; i < weights.blocks().size(); i++) {
+            x = block(i, x);
         }
         return x;
     }
@@ -62,9 +63,10 @@ public final class ResNet20 {
         return logits;
     }
 
-    private static double[][][] block(ResNet20Weights.Block b, double[][][] x) {
+    private double[][][] block(int index, double[][][] x) {
+        ResNet20Weights.Block b = weights.blocks().get(index);
         Convolution c2 = b.conv2();
-        double[][][] y = c2.applyPlain(relu(b.conv1().applyPlain(x)));
+        double[][][] y = c2.applyPlain(activate(1 + 2 * index, b.conv1().applyPlain(x)));
         double[][][] shortcut = b.downsamples() ? OptionAShortcut.applyPlain(x, c2.outChannels()) : x;
         for (int c = 0; c < y.length; c++) {
             for (int i = 0; i < y[c].length; i++) {
@@ -73,14 +75,16 @@ public final class ResNet20 {
                 }
             }
         }
-        return relu(y);
+        return activate(2 + 2 * index, y);
     }
 
-    private static double[][][] relu(double[][][] t) {
-        for (double[][] plane : t) {
-            for (double[] row : plane) {
+    /** Activation layer {@code index} (0: the stem's, then act1 and act2 of each block) in place. */
+    private double[][][] activate(int index, double[][][] t) {
+        ResNet20Weights.Quadratic q = weights.polynomial() ? weights.activations().get(index) : null;
+        for (int c = 0; c < t.length; c++) {
+            for (double[] row : t[c]) {
                 for (int i = 0; i < row.length; i++) {
-                    row[i] = Math.max(row[i], 0);
+                    row[i] = q == null ? Math.max(row[i], 0) : q.apply(c, row[i]);
                 }
             }
         }

@@ -5,7 +5,9 @@ import dev.hyphenj.hcnn.eval.OpCounts;
 import dev.hyphenj.hcnn.eval.NetworkHooks;
 import dev.hyphenj.hcnn.head.ClassifierHead;
 import dev.hyphenj.hcnn.plan.NetworkPlan;
+import dev.hyphenj.hcnn.plan.PackedNetwork;
 import dev.hyphenj.hcnn.plan.PlannedResNet20;
+import dev.hyphenj.hcnn.plan.PolyResNet20;
 import dev.hyphenj.hcnn.layout.Frame;
 import dev.hyphenj.hcnn.sim.SimCiphertext;
 import dev.hyphenj.hcnn.sim.SlotSimulator;
@@ -18,17 +20,20 @@ import java.util.Map;
 /**
  * ResNet-20 on the slot simulator, image by image, next to the plain forward pass: the network as a
  * {@link NetworkPlan} lays it out ({@link PlannedResNet20}: the planner's CAConv/RAConv, m, baby steps and gap
- * refills, then the classifier head, {@link ClassifierHead}) with the given activations (or the exact ReLU), with
- * the operation counts and the time of each layer. Thread-safe: every {@link #run} has its own simulator, so images can run in parallel.
+ * refills, then the classifier head, {@link ClassifierHead}) with the given activations (or the exact ReLU), or the
+ * degree-2 network ({@link PolyResNet20}, activation {@value #POLY2}), with the operation counts and the time of each
+ * layer. Thread-safe: every {@link #run} has its own simulator, so images can run in parallel.
  */
 public final class SimulatedResNet20 {
     /** The activation kind reported for the exact ReLU. */
     public static final String EXACT_RELU = "exactRelu";
+    /** The activation kind reported for the degree-2 network. */
+    public static final String POLY2 = "poly2";
     /** The name of the last layer reported: global average pooling and the linear layer. */
     public static final String HEAD = "head";
 
     private final ResNet20 plain;
-    private final PlannedResNet20 net;
+    private final PackedNetwork net;
     private final Map<String, Activation> activations;
     private final Map<String, String> layerOfActivation = new LinkedHashMap<>();
 
@@ -49,19 +54,34 @@ public final class SimulatedResNet20 {
             }
         }
         this.activations = activations == null ? null : Map.copyOf(activations);
+        mapLayers();
+    }
+
+    /** The degree-2 network {@code net} of weights {@code w} (with quadratic activations). */
+    public SimulatedResNet20(ResNet20Weights w, PolyResNet20 net) {
+        this.plain = new ResNet20(w);
+        this.net = net;
+        this.activations = null;
+        mapLayers();
+    }
+
+    private void mapLayers() {
         for (String name : net.activationNames()) {
-            layerOfActivation.put(name, name.equals(HeResNet20.STEM_ACTIVATION) ? "stem"
-                    : name.replace(".relu1", ".conv1").replace(".relu2", ".conv2"));
+            layerOfActivation.put(name, name.equals(HeResNet20.STEM_ACTIVATION) || name.equals("stem.act") ? "stem"
+                    : name.replaceAll("\\.(relu|act)([12])$", ".conv$2"));
         }
     }
 
     /** The network the simulator runs. */
-    public PlannedResNet20 network() {
+    public PackedNetwork network() {
         return net;
     }
 
-    /** The activation kind: that of the activations given, or {@value #EXACT_RELU}. */
+    /** The activation kind: {@value #POLY2}, that of the activations given, or {@value #EXACT_RELU}. */
     public String activationKind() {
+        if (net instanceof PolyResNet20) {
+            return POLY2;
+        }
         return activations == null ? EXACT_RELU : activations.values().iterator().next().kind();
     }
 
@@ -96,8 +116,10 @@ public final class SimulatedResNet20 {
      * @param layers per layer, in order
      * @param total all operations of the run
      * @param levelsUsed levels consumed along the deepest path (no bootstrapping in the simulator)
+     * @param bootstrapInputMax the largest |slot| of a ciphertext handed to a bootstrap (0 if none)
      */
-    public record Run(double[] logits, double[] plaintextLogits, List<Layer> layers, OpCounts total, int levelsUsed) {
+    public record Run(double[] logits, double[] plaintextLogits, List<Layer> layers, OpCounts total, int levelsUsed,
+            double bootstrapInputMax) {
         /** The simulated top-1 class, or -1 if a logit is not finite (an input beyond an AppReLU bound). */
         public int top1() {
             return argmax(logits);
@@ -144,6 +166,7 @@ public final class SimulatedResNet20 {
         OpCounts start = sim.counts();
         OpCounts[] layerStart = {start, null};
         long[] time = {System.nanoTime()};
+        double[] bootstrapMax = {0};
         NetworkHooks<SimCiphertext> hooks = new NetworkHooks<>() {
             @Override
             public SimCiphertext activate(SimCiphertext x) {
@@ -159,7 +182,17 @@ public final class SimulatedResNet20 {
             }
 
             @Override
+            public void activationStarts(String layer) {
+                if (layerStart[1] == null) {
+                    layerStart[1] = sim.counts();
+                }
+            }
+
+            @Override
             public SimCiphertext bootstrap(SimCiphertext x, int slots) {
+                for (double v : sim.decrypt(x)) {
+                    bootstrapMax[0] = Math.max(bootstrapMax[0], Math.abs(v));
+                }
                 return x;
             }
 
@@ -179,6 +212,6 @@ public final class SimulatedResNet20 {
         int levels = encryptedLogits.levelsUsed();
         double[] logits = net.head().decode(sim.decrypt(encryptedLogits));
         double[] expected = plain.classify(plain.features(input));
-        return new Run(logits, expected, List.copyOf(layers), sim.counts().since(start), levels);
+        return new Run(logits, expected, List.copyOf(layers), sim.counts().since(start), levels, bootstrapMax[0]);
     }
 }

@@ -29,6 +29,7 @@ public final class CostMeter<C> implements HeEvaluator<C> {
     private final Parameters params;
     private final CostModel model;
     private final int topLevel;
+    private final boolean measuredBootstraps;
     private final IdentityHashMap<C, Integer> levels = new IdentityHashMap<>();
     private final SortedMap<Integer, Integer> keyLevels = new TreeMap<>();
     private SortedMap<Integer, Integer> recentKeys = new TreeMap<>();
@@ -43,10 +44,20 @@ public final class CostMeter<C> implements HeEvaluator<C> {
 
     /** A meter over {@code inner} for the chain of {@code params}; bootstraps return to {@code topLevel}. */
     public CostMeter(HeEvaluator<C> inner, Parameters params, CostModel model, int topLevel) {
+        this(inner, params, model, topLevel, false);
+    }
+
+    /**
+     * As above; with {@code measuredBootstraps} a bootstrap costs the model's measured time for its slot count
+     * ({@link CostModel#bootstrap(int)}, as the degree-2 planner counts) instead of the placeholder.
+     */
+    public CostMeter(HeEvaluator<C> inner, Parameters params, CostModel model, int topLevel,
+            boolean measuredBootstraps) {
         this.inner = inner;
         this.params = params;
         this.model = model;
         this.topLevel = topLevel;
+        this.measuredBootstraps = measuredBootstraps;
     }
 
     /** Registers a fresh ciphertext (the client's encryption) at {@code level}; returns it. */
@@ -71,8 +82,9 @@ public final class CostMeter<C> implements HeEvaluator<C> {
     public C bootstrap(C x, int slots) {
         level(x);
         C out = inner.rotate(x, 0);
-        ms += model.bootstrap();
-        bootstrapMs += model.bootstrap();
+        double cost = measuredBootstraps ? model.bootstrap(slots) : model.bootstrap();
+        ms += cost;
+        bootstrapMs += cost;
         bootstraps++;
         bootstrapSlots.merge(slots, 1L, Long::sum);
         return track(out, topLevel);

@@ -7,9 +7,12 @@ import dev.hyphenj.hcnn.act.AppRelu;
 import dev.hyphenj.hcnn.act.CompositeSign;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The planner's operation times (profiles/costs-cpu.json and its sources): times in milliseconds for a ciphertext of
@@ -31,14 +34,21 @@ import java.util.Map;
  * @param signDegrees degrees of the composite sign polynomials of AppReLU
  * @param extraProducts further ciphertext products of the activation (x * sign)
  * @param activationLevels levels an activation consumes
+ * @param measuredBootstrapMs measured bootstrap times by sparse slot count (one thread, the resnet20-cifar10 chain),
+ *     which the degree-2 planner uses ({@link #bootstrap(int)}); the AppReLU planner keeps the placeholder
  */
 public record CostModel(int referenceLimbs, double rotationMs, double hoistedExtraFraction,
         double plaintextMultiplyMs, double addMs, double rescaleMs, double bootstrapRotations, int[] signDegrees,
-        int extraProducts, int activationLevels) {
+        int extraProducts, int activationLevels, SortedMap<Integer, Double> measuredBootstrapMs) {
+
+    public CostModel {
+        measuredBootstrapMs = Collections.unmodifiableSortedMap(new TreeMap<>(measuredBootstrapMs));
+    }
 
     /** The defaults of profiles/costs-cpu.json. */
     public static CostModel defaults() {
-        return new CostModel(29, 55.0, 0.6, 0.3, 0.15, 6.7, 20, new int[] {15, 15, 27}, 1, 14);
+        return new CostModel(29, 55.0, 0.6, 0.3, 0.15, 6.7, 20, new int[] {15, 15, 27}, 1, 14,
+                new TreeMap<>(Map.of(4096, 8500.0, 8192, 8000.0, 16384, 9700.0, 32768, 14000.0)));
     }
 
     /** From a parsed cost profile (see profiles/costs-cpu.json); missing fields take the defaults. */
@@ -57,7 +67,25 @@ public record CostModel(int referenceLimbs, double rotationMs, double hoistedExt
                 number(m, "hoistedExtraFraction", d.hoistedExtraFraction),
                 number(m, "plaintextMultiplyMs", d.plaintextMultiplyMs), number(m, "addMs", d.addMs),
                 number(m, "rescaleMs", d.rescaleMs), number(m, "bootstrapRotations", d.bootstrapRotations), degrees,
-                extra, levels);
+                extra, levels, measured(m.get("bootstrapMeasuredMs"), d.measuredBootstrapMs));
+    }
+
+    private static SortedMap<Integer, Double> measured(Object v, SortedMap<Integer, Double> dflt) {
+        if (v == null) {
+            return dflt;
+        }
+        if (!(v instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException("cost profile: \"bootstrapMeasuredMs\" must map slot counts to ms");
+        }
+        SortedMap<Integer, Double> out = new TreeMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getValue() instanceof Number n) || !(n.doubleValue() > 0)) {
+                throw new IllegalArgumentException("cost profile: bootstrapMeasuredMs." + e.getKey() + " must be a"
+                        + " positive number, got " + e.getValue());
+            }
+            out.put(Integer.parseInt((String) e.getKey()), n.doubleValue());
+        }
+        return out;
     }
 
     private static double number(Map<String, Object> m, String key, double dflt) {
@@ -111,6 +139,15 @@ public record CostModel(int referenceLimbs, double rotationMs, double hoistedExt
     }
 
     /**
+     * A measured bootstrap of {@code slots} slots: the figure of the smallest measured slot count at least
+     * {@code slots}; the placeholder {@link #bootstrap()} if none is measured.
+     */
+    public double bootstrap(int slots) {
+        SortedMap<Integer, Double> tail = measuredBootstrapMs.tailMap(slots);
+        return tail.isEmpty() ? bootstrap() : tail.get(tail.firstKey());
+    }
+
+    /**
      * Ciphertext products (relinearizations, one key switch each) of one activation: those of the project's
      * {@link AppRelu} with the composite sign of {@code signDegrees} (gap 2^-9) on a layer bound other than 1 (so the
      * first stage pays its change of variable), plus {@code extraProducts} (x * sign).
@@ -144,6 +181,9 @@ public record CostModel(int referenceLimbs, double rotationMs, double hoistedExt
         m.put("addMs", addMs);
         m.put("rescaleMs", rescaleMs);
         m.put("bootstrapMs", bootstrap());
+        Map<String, Object> measured = new LinkedHashMap<>();
+        measuredBootstrapMs.forEach((slots, ms) -> measured.put(Integer.toString(slots), ms));
+        m.put("bootstrapMeasuredMs", measured);
         List<Object> deg = new ArrayList<>();
         for (int d : signDegrees) {
             deg.add((long) d);

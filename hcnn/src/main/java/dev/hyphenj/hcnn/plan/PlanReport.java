@@ -112,6 +112,27 @@ public final class PlanReport {
                 new double[] {0.25, 0.25, 0.25});
     }
 
+    /**
+     * {@link #randomWeights} with random per-channel quadratics near the identity (y = a s^2 + s + c, small a and c),
+     * so that values stay of order one through the 19 activations: the degree-2 network's shapes.
+     */
+    public static ResNet20Weights randomPolyWeights(long seed) {
+        ResNet20Weights w = randomWeights(seed);
+        Random rnd = new Random(seed + 1);
+        List<ResNet20Weights.Quadratic> acts = new ArrayList<>();
+        for (int i = 0; i < ResNet20Weights.ACTIVATIONS; i++) {
+            int n = i == 0 ? w.stem().outChannels() : w.blocks().get((i - 1) / 2).conv2().outChannels();
+            double[] a = new double[n], b = new double[n], c = new double[n];
+            for (int ch = 0; ch < n; ch++) {
+                a[ch] = 0.1 * rnd.nextDouble();
+                b[ch] = 1;
+                c[ch] = 0.1 * (2 * rnd.nextDouble() - 1);
+            }
+            acts.add(new ResNet20Weights.Quadratic(ResNet20Weights.polyActivationName(i), a, b, c));
+        }
+        return new ResNet20Weights(w.stem(), w.blocks(), w.fcWeight(), w.fcBias(), w.mean(), w.std(), acts);
+    }
+
     private static Convolution conv(Random rnd, int in, int out, int stride) {
         double a = Math.sqrt(3.0 / (in * 9));
         double[][][][] w = new double[out][in][3][3];

@@ -25,7 +25,7 @@ import java.util.Map;
  * block input is added to the refilled output, never to expanded copies (their other sets would be added twice), so
  * such a block must refill its output the same way.
  */
-public final class PlannedResNet20 {
+public final class PlannedResNet20 implements PackedNetwork {
     private final NetworkPlan plan;
     private final TensorLayout input;
     private final RAConv stem;
@@ -80,6 +80,7 @@ public final class PlannedResNet20 {
         }
     }
 
+    @Override
     public NetworkPlan plan() {
         return plan;
     }
@@ -89,6 +90,7 @@ public final class PlannedResNet20 {
      * {@code layerS.B.relu1} and {@code layerS.B.relu2} of each block); {@link NetworkHooks#activate(String, int,
      * Object)} hears these names.
      */
+    @Override
     public List<String> activationNames() {
         return List.copyOf(activationNames);
     }
@@ -99,6 +101,7 @@ public final class PlannedResNet20 {
     }
 
     /** The layout the client packs the normalized image in: PR(stemM), gap 1. */
+    @Override
     public TensorLayout inputLayout() {
         return input;
     }
@@ -118,6 +121,7 @@ public final class PlannedResNet20 {
     }
 
     /** The head (pooling and the linear layer); its {@code decode} reads the logits ciphertext. */
+    @Override
     public ClassifierHead head() {
         return head;
     }
@@ -132,6 +136,7 @@ public final class PlannedResNet20 {
     }
 
     /** The logits of the packed normalized image (input handles stay the caller's). */
+    @Override
     public <C> C logits(HeEvaluator<C> ev, NetworkHooks<C> hooks, List<C> image) {
         int act = 0;
         Tensor<C> x = activate(ev, hooks, new Tensor<>(stem.apply(ev, image), NO_REFILL), stem.outputLayout(), act++);

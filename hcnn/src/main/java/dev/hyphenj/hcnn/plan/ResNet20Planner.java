@@ -133,7 +133,7 @@ public final class ResNet20Planner {
                         continue; // an identity shortcut of a refilled input needs a refilled output
                     }
                     BlockCost c = blockCost(i, state == 1, choice, lv);
-                    double total = best[state] + c.ms() + (i == 8 ? headCost(choice.refillOut(), lv) : 0);
+                    double total = best[state] + c.ms() + (i == 8 ? headCost(choice.refillOut(), lv.headLevel()) : 0);
                     int ns = choice.refillOut() ? 1 : 0;
                     if (total < next[ns]) {
                         next[ns] = total;
@@ -307,9 +307,9 @@ public final class ResNet20Planner {
         return new long[] {pool + hoisted + giant, hoisted, h.fullyConnected().transform().plaintextMultiplies()};
     }
 
-    /** The head's predicted time (expansion if refilled, pooling, linear layer). */
-    private double headCost(boolean refilled, Levels lv) {
-        int l = lv.headLevel(), n = ceil(ResNet20Weights.STAGE_CHANNELS[2], blocksPerCt);
+    /** The head's predicted time at level l (expansion if refilled, pooling, linear layer). */
+    double headCost(boolean refilled, int l) {
+        int n = ceil(ResNet20Weights.STAGE_CHANNELS[2], blocksPerCt);
         ClassifierHead h = head();
         double ms = refilled ? model.hoistedBatch(params, l, n - 1) : 0;
         ms += (double) n * h.pool().rotationsPerCiphertext() * model.rotation(params, l);

@@ -4,6 +4,7 @@ import dev.hyphenj.hcnn.eval.HeEvaluator;
 import dev.hyphenj.hcnn.layout.Frame;
 import dev.hyphenj.hcnn.layout.TensorLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -56,6 +57,19 @@ public final class OptionAShortcut {
 
     /** The shortcut of the packed input (in {@link #inputLayout()}); the result is in {@link #outputLayout()}. */
     public <C> List<C> apply(HeEvaluator<C> ev, List<C> input) {
+        double[] ones = new double[out.channels()];
+        Arrays.fill(ones, 1);
+        return apply(ev, input, ones);
+    }
+
+    /**
+     * The shortcut times {@code scale[o]} on output channel o, at no extra cost: the scale is folded into the masks
+     * (the degree-2 network's a (.) shortcut, and the unscaling of a bootstrapped input).
+     */
+    public <C> List<C> apply(HeEvaluator<C> ev, List<C> input, double[] scale) {
+        if (scale.length != out.channels()) {
+            throw new IllegalArgumentException(scale.length + " scales for " + out.channels() + " channels");
+        }
         if (input.size() != in.ciphertexts()) {
             throw new IllegalArgumentException(input.size() + " ciphertexts given, " + in + " needs "
                     + in.ciphertexts());
@@ -70,7 +84,7 @@ public final class OptionAShortcut {
         for (int k = 0; k < out.ciphertexts(); k++) {
             C sum = null;
             for (int j = 0; j < input.size(); j++) {
-                C term = ev.multiplyPlain(rotated.get(j), mask(j, k));
+                C term = ev.multiplyPlain(rotated.get(j), mask(j, k, scale));
                 if (sum == null) {
                     sum = term;
                 } else {
@@ -89,8 +103,11 @@ public final class OptionAShortcut {
         return result;
     }
 
-    /** Ones at the valid output positions of the blocks of output ciphertext k filled from input ciphertext j. */
-    private double[] mask(int j, int k) {
+    /**
+     * scale[o] at the valid output positions of the blocks of output ciphertext k (output channel o) filled from
+     * input ciphertext j.
+     */
+    private double[] mask(int j, int k, double[] scale) {
         Frame f = in.frame();
         double[] v = new double[f.slots()];
         for (int b = 0; b < f.blocks(); b++) {
@@ -100,7 +117,7 @@ public final class OptionAShortcut {
             }
             for (int y = 0; y < out.height(); y++) {
                 for (int x = 0; x < out.width(); x++) {
-                    v[b * f.blockSize() + out.positionOffset(y, x)] = 1;
+                    v[b * f.blockSize() + out.positionOffset(y, x)] = scale[o];
                 }
             }
         }

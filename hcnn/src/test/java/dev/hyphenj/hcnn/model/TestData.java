@@ -23,4 +23,12 @@ final class TestData {
                 + "; set HYPHEN_DATA or put the data in ../shared/data)");
         return dir;
     }
+
+    /** The data directory, also holding resnet20-poly/ (the polynomial-activation network); else skipped. */
+    static Path polyDirectory() {
+        Path dir = directory();
+        assumeTrue(Files.isRegularFile(dir.resolve("resnet20-poly/resnet20_poly.npz")),
+                "skipped: no resnet20-poly/resnet20_poly.npz in " + dir);
+        return dir;
+    }
 }

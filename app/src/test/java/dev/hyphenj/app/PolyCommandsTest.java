@@ -1,0 +1,101 @@
+package dev.hyphenj.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.hyphenj.ckks.io.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code plan} and {@code simulate} with the degree-2 profile resnet20-cifar10-poly: both options in the plan, the
+ * simulated network as planned against the float64 forward pass of resnet20-poly, and, with costs that make
+ * bootstraps cheap, a bootstrapped plan whose scaled tensors stay within the bootstrap's range.
+ */
+class PolyCommandsTest {
+    private static final String PROFILE = "resnet20-cifar10-poly";
+
+    private static Path polyData() {
+        Path dir;
+        try {
+            dir = NetworkData.checkedDataDirectory(null, true);
+        } catch (RuntimeException e) {
+            dir = null;
+        }
+        assumeTrue(dir != null, "skipped: no data directory with resnet20-poly/");
+        return dir;
+    }
+
+    @Test
+    void planReportsTheLeveledRunAndTheBootstrappedOnes(@TempDir Path tmp) throws IOException {
+        Path json = tmp.resolve("plan.json");
+        String[] r = Cli.run("plan", "--profile", PROFILE, "--json", json.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("leveled") && r[1].contains("2 bootstraps") && r[1].contains("<- chosen"), r[1]);
+        Map<?, ?> doc = (Map<?, ?>) Json.parse(Files.readString(json), json.toString());
+        assertEquals("poly2", doc.get("activation"));
+        List<?> options = (List<?>) doc.get("options");
+        Map<?, ?> leveled = (Map<?, ?>) options.getFirst();
+        assertEquals("leveled", leveled.get("option"));
+        assertEquals(39L, leveled.get("inputLevel"));
+        assertEquals("128-bit", leveled.get("security"));
+        assertTrue(((Number) leveled.get("logQP")).doubleValue() <= 1555);
+        double cheapest = Double.MAX_VALUE;
+        for (Object o : options) {
+            cheapest = Math.min(cheapest, ((Number) ((Map<?, ?>) o).get("predictedSeconds")).doubleValue());
+        }
+        Map<?, ?> total = (Map<?, ?>) doc.get("total");
+        assertEquals(doc.get("chosen"), total.get("option"));
+        assertEquals(cheapest, ((Number) total.get("predictedSeconds")).doubleValue());
+    }
+
+    @Test
+    void simulatesThePlannedNetwork(@TempDir Path tmp) throws IOException {
+        Path data = polyData();
+        Path json = tmp.resolve("sim.json");
+        String[] r = Cli.run("simulate", "--profile", PROFILE, "--images", "0-1", "--json", json.toString(),
+                "--data", data.toString());
+        assertEquals("0", r[0], r[2]);
+        Map<?, ?> doc = (Map<?, ?>) Json.parse(Files.readString(json), json.toString());
+        assertEquals("poly2", doc.get("activation"));
+        assertEquals(1.0, ((Number) doc.get("agreement")).doubleValue());
+        assertTrue(((Number) doc.get("maxLogitError")).doubleValue() < 1e-9, doc.get("maxLogitError").toString());
+        assertEquals(39L, ((Number) doc.get("levelsUsed")).longValue());
+        List<?> layers = (List<?>) doc.get("layers");
+        assertEquals(20, layers.size());
+        for (Object o : layers.subList(0, 19)) {
+            Map<?, ?> counts = (Map<?, ?>) ((Map<?, ?>) o).get("activationCounts");
+            assertTrue(((Number) counts.get("relinearizations")).longValue() > 0, "the products: " + o);
+        }
+        Path planJson = tmp.resolve("plan.json");
+        assertEquals("0", Cli.run("plan", "--profile", PROFILE, "--json", planJson.toString())[0]);
+        Map<?, ?> plan = (Map<?, ?>) Json.parse(Files.readString(planJson), planJson.toString());
+        Map<?, ?> total = (Map<?, ?>) plan.get("total");
+        assertEquals(total.get("rotations"), ((Number) doc.get("rotations")).longValue());
+        assertEquals(plan.get("chosen"), ((Map<?, ?>) doc.get("polyPlan")).get("option"));
+    }
+
+    @Test
+    void cheapBootstrapsAreScaledIntoRange(@TempDir Path tmp) throws IOException {
+        Path data = polyData();
+        Path costs = tmp.resolve("cheap-bootstraps.json");
+        Files.writeString(costs, "{\"bootstrapMeasuredMs\": {\"32768\": 1}}");
+        Path json = tmp.resolve("sim.json");
+        String[] r = Cli.run("simulate", "--profile", PROFILE, "--images", "0-1", "--costs", costs.toString(),
+                "--json", json.toString(), "--data", data.toString());
+        assertEquals("0", r[0], r[2]);
+        Map<?, ?> doc = (Map<?, ?>) Json.parse(Files.readString(json), json.toString());
+        Map<?, ?> poly = (Map<?, ?>) doc.get("polyPlan");
+        assertTrue(!((List<?>) poly.get("bootstrapAfter")).isEmpty(), "bootstraps planned: " + poly);
+        double peak = ((Number) doc.get("bootstrapInputMax")).doubleValue();
+        assertTrue(peak > 0 && peak <= 0.5 * (1 + 1e-5), "largest bootstrapped slot " + peak);
+        assertEquals(1.0, ((Number) doc.get("agreement")).doubleValue());
+        assertTrue(((Number) doc.get("maxLogitError")).doubleValue() < 1e-9);
+    }
+}
