@@ -28,9 +28,9 @@ import java.util.Map;
 /**
  * The demo on RNS-CKKS, client and server in one process: the client's secret key and the plan's evaluation keys
  * ({@link NetworkKeys}, each cut to its level), secret-key encryption and decryption; the server's
- * {@link CkksHeEvaluator}, {@link CkksBootstrapService} (one bootstrapper per slot count of the plan) and
- * {@link CkksNetworkHooks} (the profile's activations; bootstraps bounded by the AppReLU bound of the layer they
- * precede). The server side sees only the evaluation keys.
+ * {@link CkksHeEvaluator}, {@link CkksBootstrapService} (one bootstrapper per slot count of the plan; none for a
+ * leveled plan) and {@link CkksNetworkHooks} (the profile's activations; bootstraps bounded by the AppReLU bound of
+ * the layer they precede; the degree-2 network's activations are its evaluator products). The server side sees only the evaluation keys.
  */
 final class CkksBackend implements DemoRun.Backend<CkksCiphertext> {
     private static final long KEY_PROGRESS_NANOS = 10_000_000_000L;
@@ -98,11 +98,15 @@ final class CkksBackend implements DemoRun.Backend<CkksCiphertext> {
 
     /**
      * The server's side with evaluation keys {@code evaluationKeys} (the backend owns and closes them): the
-     * evaluator and one bootstrapper per slot count of the plan, whose keys are checked now.
+     * evaluator and one bootstrapper per slot count of the plan (none for a leveled plan), whose keys are checked
+     * now.
      */
     void server(EvaluationKeys evaluationKeys) {
         keys = evaluationKeys;
         ev = new CkksHeEvaluator(params, keys, cache);
+        if (plan.bootstrapSlots.isEmpty()) {
+            return; // a leveled plan: no bootstrapper
+        }
         boot = new CkksBootstrapService(ev, plan.design, plan.bootstrapSlots.keySet());
         for (int s : boot.slotCounts()) {
             boot.requireKeys(s); // a key plan that misses a bootstrap key fails now, not after the first layers
@@ -176,14 +180,16 @@ final class CkksBackend implements DemoRun.Backend<CkksCiphertext> {
 
     @Override
     public long bootstrapKeySwitches() {
-        return boot.stats().values().stream().mapToLong(CkksBootstrapService.Stats::keySwitches).sum();
+        return boot == null ? 0
+                : boot.stats().values().stream().mapToLong(CkksBootstrapService.Stats::keySwitches).sum();
     }
 
     @Override
     public Map<String, Object> details() {
         Map<String, Object> m = new LinkedHashMap<>();
         List<Object> bootstraps = new ArrayList<>();
-        for (CkksBootstrapService.Stats st : boot.stats().values()) {
+        for (CkksBootstrapService.Stats st : boot == null ? List.<CkksBootstrapService.Stats>of()
+                : boot.stats().values()) {
             Map<String, Object> b = new LinkedHashMap<>();
             b.put("slots", st.slots());
             b.put("bootstraps", st.bootstraps());

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
  * {@code keygenSeconds}, {@code encryptSeconds} and {@code decryptSeconds} (all images together),
  * {@code peakRssBytes} (the process's VmHWM), {@code keyBytes} (the evaluation keys in memory), {@code layers} and
  * {@code plan}. {@code --dry-run} runs the same steps on the slot simulator (no keys, seconds). Insecure profiles are
- * refused as by every command.
+ * refused as by every command. A degree-2 profile (resnet20-cifar10-poly) runs its leveled plan: no bootstrap, the
+ * plaintext model the float64 forward pass of its weights ({@link EncryptedPlan}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Encrypted ResNet-20 inference in one process: key generation, encryption, the server's "

@@ -50,8 +50,8 @@ final class DemoOptions {
     int maxKeys;
 
     /**
-     * A run so far: the parameters, the plan, the finished images' results, the threads it runs with and the number of
-     * images selected.
+     * A run so far: the parameters the plan runs on, the plan, the finished images' results, the threads it runs
+     * with and the number of images selected.
      */
     record Outcome(Parameters params, EncryptedPlan plan, DemoRun.Result result, int threads, int selected) {}
 
@@ -63,14 +63,19 @@ final class DemoOptions {
     Outcome run(String command, PrintWriter err, Consumer<Outcome> afterEachImage) throws IOException {
         Parameters params = ParamsCommand.secureParameters(profile);
         NetworkData.requireResNet20(profile, command);
-        PlanCommand.levels(profile); // a network the planner knows
-        Profiles.bootstrap(profile); // and a bootstrap design, before loading anything
+        boolean poly = PolyProfile.is(profile);
+        if (poly) {
+            PolyProfile.load(profile); // both chains, before loading anything
+        } else {
+            PlanCommand.levels(profile); // a network the planner knows
+            Profiles.bootstrap(profile); // and a bootstrap design, before loading anything
+        }
         ImageRange.parse(images, Integer.MAX_VALUE); // the syntax, before loading anything
         if (threads != null && threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
         }
         long cacheBytes = cache.bytes();
-        NetworkData.Loaded loaded = NetworkData.load(data, images);
+        NetworkData.Loaded loaded = NetworkData.load(data, images, poly);
         try {
             return ClientServer.withThreads(threads, () -> run(command, params, loaded, cacheBytes, err,
                     afterEachImage));
@@ -86,7 +91,7 @@ final class DemoOptions {
         long start = System.nanoTime();
         EncryptedPlan plan = EncryptedPlan.of(profile, params, loaded.weights(), costs, maxKeys);
         err.printf("%s: %s, %d image%s, %d thread%s%s; plan in %.1f s: image PR(%d) at level %d (planned %d: "
-                + "activations of %d levels, planned %d), %d bootstraps per image %s%n", command, params.name(),
+                + "activations of %d levels, planned %d), %d bootstraps per image %s%n", command, plan.params.name(),
                 loaded.selected().length, loaded.selected().length == 1 ? "" : "s", Parallel.threads(),
                 Parallel.threads() == 1 ? "" : "s", dryRun ? ", dry run on the slot simulator" : "",
                 (System.nanoTime() - start) / 1e9, plan.plan.stemM(), plan.plan.inputLevel(), plan.plannedInputLevel,
@@ -96,8 +101,9 @@ final class DemoOptions {
             int selected = loaded.selected().length;
             DemoRun.Result result = DemoRun.run(backend, plan.network, new ResNet20(loaded.weights()),
                     loaded.images(), loaded.selected(), plan.plan.inputLevel(), err,
-                    soFar -> afterEachImage.accept(new Outcome(params, plan, soFar, Parallel.threads(), selected)));
-            return new Outcome(params, plan, result, Parallel.threads(), selected);
+                    soFar -> afterEachImage.accept(new Outcome(plan.params, plan, soFar, Parallel.threads(),
+                            selected)));
+            return new Outcome(plan.params, plan, result, Parallel.threads(), selected);
         }
     }
 }

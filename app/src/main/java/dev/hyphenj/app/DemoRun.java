@@ -6,7 +6,7 @@ import dev.hyphenj.hcnn.eval.NetworkHooks;
 import dev.hyphenj.hcnn.eval.OpCounts;
 import dev.hyphenj.hcnn.model.ResNet20;
 import dev.hyphenj.hcnn.model.SimulatedResNet20;
-import dev.hyphenj.hcnn.plan.PlannedResNet20;
+import dev.hyphenj.hcnn.plan.PackedNetwork;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 /**
  * The steps of {@code hyphen demo}, written once against a {@link Backend}: the client's key generation, then image by
  * image the client's encryption of the normalized image packed in the plan's input layout, the server's evaluation of
- * the planned network (ciphertexts in, logits ciphertext out: {@link PlannedResNet20#logits}), the client's
+ * the planned network (ciphertexts in, logits ciphertext out: {@link PackedNetwork#logits}), the client's
  * decryption, and the plaintext model's logits to compare with. Every layer's wall time, bootstraps, bootstrap and
  * activation time and operation counts are recorded, and a progress line per layer goes to stderr.
  *
@@ -158,7 +158,7 @@ final class DemoRun {
      * {@code backend} with the network {@code net} (image encrypted at {@code inputLevel}) and the plaintext model
      * {@code plain}, telling {@code afterEachImage} the run so far after each image; progress on {@code err}.
      */
-    static <C> Result run(Backend<C> backend, PlannedResNet20 net, ResNet20 plain, Cifar10 cifar, int[] selected,
+    static <C> Result run(Backend<C> backend, PackedNetwork net, ResNet20 plain, Cifar10 cifar, int[] selected,
             int inputLevel, PrintWriter err, Consumer<Result> afterEachImage) {
         long start = System.nanoTime();
         backend.generateKeys(err);
@@ -178,7 +178,7 @@ final class DemoRun {
         return soFar;
     }
 
-    private static <C> Image runImage(Backend<C> backend, PlannedResNet20 net, ResNet20 plain, Cifar10 cifar,
+    private static <C> Image runImage(Backend<C> backend, PackedNetwork net, ResNet20 plain, Cifar10 cifar,
             int index, int inputLevel, String tag, PrintWriter err) {
         double[][][] input = plain.normalize(cifar.pixels(index));
         HeEvaluator<C> ev = backend.evaluator();
@@ -233,7 +233,7 @@ final class DemoRun {
      * fresh hooks of {@code backend}, recording each layer; a progress line per layer on {@code err}, starting
      * {@code tag}.
      */
-    static <C> Evaluation<C> evaluate(Backend<C> backend, PlannedResNet20 net, List<C> encrypted, String tag,
+    static <C> Evaluation<C> evaluate(Backend<C> backend, PackedNetwork net, List<C> encrypted, String tag,
             PrintWriter err) {
         LayerRecorder<C> hooks = new LayerRecorder<>(backend.hooks(), backend::counts, tag, err);
         OpCounts before = backend.counts();
@@ -247,8 +247,8 @@ final class DemoRun {
     }
 
     /**
-     * Hooks around a backend's: times the bootstraps and activations, counts the bootstraps, records each layer when
-     * it ends (with the evaluator's operation counts in it) and prints a progress line for it.
+     * Hooks around a backend's: times the bootstraps and activations (a degree-2 layer's products from
+     * {@code activationStarts} to the layer's end), counts the bootstraps, records each layer when it ends (with the evaluator's operation counts in it) and prints a progress line for it.
      */
     static final class LayerRecorder<C> implements NetworkHooks<C> {
         private final NetworkHooks<C> inner;
@@ -257,6 +257,8 @@ final class DemoRun {
         private final PrintWriter err;
         private final List<Layer> layers = new ArrayList<>();
         private long runStart, layerStart, bootstraps, bootstrapNanos, activationNanos;
+        /** When the layer's product activation began ({@link #activationStarts}; 0: none), and bootstrapNanos then. */
+        private long productStart, bootstrapNanosAtProductStart;
         private OpCounts layerCounts;
 
         LayerRecorder(NetworkHooks<C> inner, Supplier<OpCounts> counts, String tag, PrintWriter err) {
@@ -271,7 +273,7 @@ final class DemoRun {
         void start() {
             runStart = layerStart = System.nanoTime();
             layerCounts = counts.get();
-            bootstraps = bootstrapNanos = activationNanos = 0;
+            bootstraps = bootstrapNanos = activationNanos = productStart = 0;
         }
 
         @Override
@@ -309,9 +311,20 @@ final class DemoRun {
         }
 
         @Override
+        public void activationStarts(String layer) {
+            inner.activationStarts(layer);
+            productStart = System.nanoTime();
+            bootstrapNanosAtProductStart = bootstrapNanos;
+        }
+
+        @Override
         public void layerDone(String name) {
             inner.layerDone(name);
             long now = System.nanoTime();
+            if (productStart != 0) { // the activation ran to the layer's end, bootstraps aside
+                activationNanos += now - productStart - (bootstrapNanos - bootstrapNanosAtProductStart);
+                productStart = 0;
+            }
             OpCounts c = counts.get();
             Layer l = new Layer(name, now - layerStart, bootstraps, bootstrapNanos, activationNanos,
                     c.since(layerCounts));

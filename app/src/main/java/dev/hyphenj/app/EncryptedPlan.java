@@ -6,13 +6,17 @@ import dev.hyphenj.ckks.io.Profiles;
 import dev.hyphenj.hcnn.act.Activation;
 import dev.hyphenj.hcnn.act.ActivationProfile;
 import dev.hyphenj.hcnn.ckks.NetworkKeys;
+import dev.hyphenj.hcnn.data.Cifar10;
 import dev.hyphenj.hcnn.eval.NetworkHooks;
 import dev.hyphenj.hcnn.layout.Frame;
 import dev.hyphenj.hcnn.model.ResNet20Weights;
 import dev.hyphenj.hcnn.plan.CostMeter;
 import dev.hyphenj.hcnn.plan.CostModel;
 import dev.hyphenj.hcnn.plan.NetworkPlan;
+import dev.hyphenj.hcnn.plan.PackedNetwork;
 import dev.hyphenj.hcnn.plan.PlannedResNet20;
+import dev.hyphenj.hcnn.plan.PolyPlanner;
+import dev.hyphenj.hcnn.plan.PolyResNet20;
 import dev.hyphenj.hcnn.sim.SimCiphertext;
 import dev.hyphenj.hcnn.sim.SlotSimulator;
 import java.io.IOException;
@@ -42,12 +46,18 @@ import java.util.TreeMap;
  * with the highest level it is used at, the bootstraps' slot counts and the highest level an activation starts at
  * (the relinearization key's level), from which {@link NetworkKeys#plan} makes the key plan, the bootstrappers' keys
  * included.
+ *
+ * <p><b>Degree-2 profiles</b> (resnet20-cifar10-poly): {@link PolyPlanner} chooses the chain and the layout, the
+ * network is a {@link PolyResNet20} whose activations are ciphertext products ({@code FusedQuadratic}, one level
+ * each), and the relinearization key is cut to the highest level a product runs at. Only the leveled plan (on
+ * {@code leveledParameters}, no bootstrap, no bootstrap keys) runs here.
  */
 final class EncryptedPlan {
     /** CIFAR-10 frames: 32 x 32 planes. */
     static final int FRAME_SIDE = 32;
 
     final Parameters params;
+    /** The bootstrap design; null for a leveled plan. */
     final BootstrapParameters design;
     /** The top network level, where bootstraps return. */
     final int topLevel;
@@ -55,21 +65,24 @@ final class EncryptedPlan {
     final NetworkPlan plan;
     /** The input level the planner chose (with the cost model's activation levels). */
     final int plannedInputLevel;
-    /** Levels of the profile's activations (the most of any layer), and the cost model's count. */
+    /**
+     * Levels of the profile's activations (the most of any layer), and the cost model's count (degree-2: 1 and 1, the
+     * product).
+     */
     final int activationLevels;
     final int plannedActivationLevels;
-    final PlannedResNet20 network;
+    final PackedNetwork network;
     final Map<String, Activation> activations;
     /** Every CNN rotation step (in (-slots/2, slots/2]) with the highest level it is used at. */
     final SortedMap<Integer, Integer> cnnKeyLevels;
-    /** The highest level an activation starts at (its relinearizations). */
+    /** The highest level an activation starts at or a ciphertext product runs at (the relinearization key's). */
     final int activationTopLevel;
     /** Bootstraps per image by sparse slot count. */
     final SortedMap<Integer, Long> bootstrapSlots;
     final NetworkKeys.KeyPlan keys;
 
     private EncryptedPlan(Parameters params, BootstrapParameters design, int topLevel, NetworkPlan plan,
-            int plannedInputLevel, int activationLevels, int plannedActivationLevels, PlannedResNet20 network,
+            int plannedInputLevel, int activationLevels, int plannedActivationLevels, PackedNetwork network,
             Map<String, Activation> activations, SortedMap<Integer, Integer> cnnKeyLevels, int activationTopLevel,
             SortedMap<Integer, Long> bootstrapSlots, NetworkKeys.KeyPlan keys) {
         this.params = params;
@@ -91,10 +104,13 @@ final class EncryptedPlan {
      * The plan of {@code profile} (parameters {@code params}, already checked secure) for the weights {@code w}, with
      * the planner's operation times {@code costs} and at most {@code maxKeys} CNN rotation keys, as {@code plan} makes
      * it; throws (one line) if the profile cannot bootstrap, its bootstraps do not return to its top network level, or
-     * the levels do not fit the chain.
+     * the levels do not fit the chain. A degree-2 profile is planned by {@link #ofPoly}.
      */
     static EncryptedPlan of(String profile, Parameters params, ResNet20Weights w, String costs, int maxKeys)
             throws IOException {
+        if (PolyProfile.is(profile)) {
+            return ofPoly(profile, w, costs, maxKeys);
+        }
         int top = PlanCommand.levels(profile)[0];
         BootstrapParameters design = Profiles.bootstrap(profile);
         int bootOut = design.outputLevel(params);
@@ -116,7 +132,39 @@ final class EncryptedPlan {
         NetworkPlan plan = inputLevel == planned.inputLevel() ? planned : new NetworkPlan(planned.stemM(),
                 planned.stemBabySteps(), planned.blocks(), inputLevel, planned.bootstrapBefore());
         PlannedResNet20 net = new PlannedResNet20(w, frame, plan);
+        return metered(params, design, top, plan, planned.inputLevel(), actLevels, model.activationLevels(), net,
+                acts, model, "activations of " + actLevels + " levels, bootstraps to level " + top);
+    }
 
+    /**
+     * The plan of a degree-2 profile ({@link PolyProfile}; weights {@code w} with quadratic activations): the chain and
+     * layout {@link PolyPlanner} chooses, the network a {@link PolyResNet20}, whose activations are its ciphertext
+     * products (one level each, relinearized at the highest level a product runs at). Only a leveled plan (no
+     * bootstrap) is supported; throws (one line) if the planner chooses bootstraps.
+     */
+    private static EncryptedPlan ofPoly(String profile, ResNet20Weights w, String costs, int maxKeys) {
+        PolyPlanner.Plan planned = PolyProfile.load(profile).planner(costs, maxKeys).plan();
+        PolyPlanner.Option chosen = planned.chosen();
+        if (!chosen.bootstrapAfter().isEmpty()) {
+            throw new IllegalArgumentException("profile '" + profile + "': the planner chose " + chosen.name() + " on '"
+                    + chosen.params().name() + "'; only a leveled plan runs encrypted (simulate runs this one)");
+        }
+        Parameters params = chosen.params();
+        NetworkPlan plan = planned.layout();
+        PolyResNet20 net = new PolyResNet20(w, new Frame(FRAME_SIDE, FRAME_SIDE, params.slots()), plan, Map.of());
+        return metered(params, null, plan.inputLevel(), plan, plan.inputLevel(), 1, 1, net, Map.of(),
+                PolyProfile.costModel(costs), "leveled, no bootstrap");
+    }
+
+    /**
+     * The plan of {@code net} laid out by {@code plan}, after its run on the slot simulator under a {@link CostMeter}
+     * (image at {@code plan.inputLevel()}, bootstraps to {@code top}) that gives its rotation steps' levels, its
+     * bootstraps and the highest level an activation starts or a ciphertext product runs at, hence the key plan;
+     * throws (one line, with {@code what} the chain's use) if the levels do not fit the chain.
+     */
+    private static EncryptedPlan metered(Parameters params, BootstrapParameters design, int top, NetworkPlan plan,
+            int plannedInputLevel, int actLevels, int plannedActLevels, PackedNetwork net,
+            Map<String, Activation> acts, CostModel model, String what) {
         SlotSimulator sim = new SlotSimulator(params.slots());
         CostMeter<SimCiphertext> meter = new CostMeter<>(sim, params, model, top);
         int[] activationTop = {-1};
@@ -138,22 +186,22 @@ final class EncryptedPlan {
             }
         };
         List<SimCiphertext> input = new ArrayList<>();
-        for (double[] v : net.inputLayout().pack(new double[w.stem().inChannels()][FRAME_SIDE][FRAME_SIDE])) {
-            input.add(meter.enter(sim.encrypt(v), inputLevel));
+        for (double[] v : net.inputLayout().pack(new double[Cifar10.CHANNELS][FRAME_SIDE][FRAME_SIDE])) {
+            input.add(meter.enter(sim.encrypt(v), plan.inputLevel()));
         }
         try {
             meter.release(net.logits(meter, hooks, input));
         } catch (IllegalStateException e) {
             throw new IllegalStateException("the plan does not fit the chain of '" + params.name() + "' (image at level "
-                    + inputLevel + ", activations of " + actLevels + " levels, bootstraps to level " + top + "): "
-                    + e.getMessage(), e);
+                    + plan.inputLevel() + ", " + what + "): " + e.getMessage(), e);
         }
         input.forEach(meter::release);
+        int relinearization = Math.max(activationTop[0], meter.productTopLevel());
         SortedMap<Integer, Long> slots = meter.snapshot().bootstrapSlots();
-        NetworkKeys.KeyPlan keys = NetworkKeys.plan(params, meter.keyLevels(), activationTop[0], design,
+        NetworkKeys.KeyPlan keys = NetworkKeys.plan(params, meter.keyLevels(), relinearization, design,
                 slots.keySet());
-        return new EncryptedPlan(params, design, top, plan, planned.inputLevel(), actLevels, model.activationLevels(),
-                net, Collections.unmodifiableMap(new LinkedHashMap<>(acts)), meter.keyLevels(), activationTop[0],
+        return new EncryptedPlan(params, design, top, plan, plannedInputLevel, actLevels, plannedActLevels, net,
+                Collections.unmodifiableMap(new LinkedHashMap<>(acts)), meter.keyLevels(), relinearization,
                 Collections.unmodifiableSortedMap(new TreeMap<>(slots)), keys);
     }
 

@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code plan} and {@code simulate} with the degree-2 profile resnet20-cifar10-poly: both options in the plan, the
- * simulated network as planned against the float64 forward pass of resnet20-poly, and, with costs that make
- * bootstraps cheap, a bootstrapped plan whose scaled tensors stay within the bootstrap's range.
+ * {@code plan}, {@code simulate} and {@code demo --dry-run} with the degree-2 profile resnet20-cifar10-poly: both
+ * options in the plan, the simulated network as planned against the float64 forward pass of resnet20-poly, the
+ * demo's leveled plan and keys, and, with costs that make bootstraps cheap, a bootstrapped plan whose scaled tensors
+ * stay within the bootstrap's range (which demo refuses).
  */
 class PolyCommandsTest {
     private static final String PROFILE = "resnet20-cifar10-poly";
@@ -82,6 +83,30 @@ class PolyCommandsTest {
     }
 
     @Test
+    void demoDryRunPlansTheLeveledRun(@TempDir Path tmp) throws IOException {
+        Path data = polyData();
+        Path json = tmp.resolve("demo.json");
+        String[] r = Cli.run("demo", "--dry-run", "--profile", PROFILE, "--images", "0-0", "--threads", "2",
+                "--json", json.toString(), "--data", data.toString());
+        assertEquals("0", r[0], r[2]);
+        Map<?, ?> doc = (Map<?, ?>) Json.parse(Files.readString(json), json.toString());
+        assertEquals("resnet20-cifar10-poly-leveled", doc.get("parameters"));
+        Map<?, ?> image = (Map<?, ?>) ((List<?>) doc.get("images")).getFirst();
+        assertEquals(image.get("plaintextTop1"), image.get("encryptedTop1"));
+        assertTrue(((Number) image.get("maxLogitError")).doubleValue() < 1e-9, image.toString());
+        assertEquals(0L, image.get("bootstraps"));
+        Map<?, ?> plan = (Map<?, ?>) doc.get("plan");
+        assertEquals(39L, plan.get("inputLevel"));
+        Map<?, ?> keys = (Map<?, ?>) plan.get("keys");
+        assertEquals(38L, keys.get("relinearizationLevel"));
+        assertEquals(0L, keys.get("bootstrapRotationKeys"));
+        assertEquals(keys.get("galoisKeys"), keys.get("cnnRotationKeys"));
+        assertEquals(keys.get("bytes"), doc.get("keyBytes"));
+        assertTrue(((Number) keys.get("bytes")).longValue() < ((Number) keys.get("bytesUncut")).longValue(),
+                "keys cut to their levels: " + keys);
+    }
+
+    @Test
     void cheapBootstrapsAreScaledIntoRange(@TempDir Path tmp) throws IOException {
         Path data = polyData();
         Path costs = tmp.resolve("cheap-bootstraps.json");
@@ -97,5 +122,8 @@ class PolyCommandsTest {
         assertTrue(peak > 0 && peak <= 0.5 * (1 + 1e-5), "largest bootstrapped slot " + peak);
         assertEquals(1.0, ((Number) doc.get("agreement")).doubleValue());
         assertTrue(((Number) doc.get("maxLogitError")).doubleValue() < 1e-9);
+        String[] demo = Cli.run("demo", "--dry-run", "--profile", PROFILE, "--costs", costs.toString(), "--data",
+                data.toString());
+        assertTrue(!"0".equals(demo[0]) && demo[2].contains("only a leveled plan runs encrypted"), demo[2]);
     }
 }

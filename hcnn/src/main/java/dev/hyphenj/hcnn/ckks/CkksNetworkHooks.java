@@ -42,8 +42,8 @@ public final class CkksNetworkHooks implements NetworkHooks<CkksCiphertext> {
     private long bootstraps, bootstrapNanos, activationNanos;
 
     /**
-     * Hooks on {@code ev} bootstrapping with {@code boot}, with an activation per activation layer and bootstrap
-     * bounds from {@link #bootstrapBounds(Map)}.
+     * Hooks on {@code ev} bootstrapping with {@code boot} (null for a leveled run: a bootstrap then throws), with an
+     * activation per activation layer and bootstrap bounds from {@link #bootstrapBounds(Map)}.
      */
     public CkksNetworkHooks(CkksHeEvaluator ev, CkksBootstrapService boot,
             Map<String, ? extends Activation> activations) {
@@ -56,7 +56,7 @@ public final class CkksNetworkHooks implements NetworkHooks<CkksCiphertext> {
      */
     public CkksNetworkHooks(CkksHeEvaluator ev, CkksBootstrapService boot,
             Map<String, ? extends Activation> activations, Map<String, Double> bootstrapBounds) {
-        if (boot.evaluator() != ev) {
+        if (boot != null && boot.evaluator() != ev) {
             throw new IllegalArgumentException("the bootstrap service bootstraps another evaluator's ciphertexts");
         }
         this.ev = ev;
@@ -143,6 +143,9 @@ public final class CkksNetworkHooks implements NetworkHooks<CkksCiphertext> {
     }
 
     private CkksCiphertext timedBootstrap(CkksCiphertext x, int slots, double bound) {
+        if (boot == null) {
+            throw new IllegalStateException("a bootstrap in a leveled run (hooks without a bootstrap service)");
+        }
         long start = System.nanoTime();
         CkksCiphertext y = boot.bootstrap(x, slots, bound);
         bootstraps++;

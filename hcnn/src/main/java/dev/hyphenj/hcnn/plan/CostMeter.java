@@ -41,6 +41,7 @@ public final class CostMeter<C> implements HeEvaluator<C> {
     private long activations;
     private long activationKeySwitches;
     private long plaintextBytes;
+    private int productTopLevel = -1;
 
     /** A meter over {@code inner} for the chain of {@code params}; bootstraps return to {@code topLevel}. */
     public CostMeter(HeEvaluator<C> inner, Parameters params, CostModel model, int topLevel) {
@@ -178,6 +179,7 @@ public final class CostMeter<C> implements HeEvaluator<C> {
         int l = Math.min(level(a), level(b));
         ms += model.rotation(params, l) + model.plaintextMultiply(params, l);
         activationKeySwitches++;
+        productTopLevel = Math.max(productTopLevel, l);
         return track(inner.multiply(a, b), l);
     }
 
@@ -222,6 +224,11 @@ public final class CostMeter<C> implements HeEvaluator<C> {
     public Snapshot snapshot() {
         return new Snapshot(ms, bootstrapMs, activationMs, bootstraps, activations, activationKeySwitches,
                 plaintextBytes, new TreeMap<>(bootstrapSlots));
+    }
+
+    /** The highest level a ciphertext product ({@link #multiply}) ran at so far (its relinearization), or -1. */
+    public int productTopLevel() {
+        return productTopLevel;
     }
 
     /** Every rotation step used so far (normalized into (-slots/2, slots/2]) and the highest level it is used at. */
