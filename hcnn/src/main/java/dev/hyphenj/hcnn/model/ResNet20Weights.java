@@ -119,17 +119,13 @@ public record ResNet20Weights(Convolution stem, List<Block> blocks, double[][] f
 
         Convolution stem = t.conv("conv1.weight", "bn1", 3, STAGE_CHANNELS[0], 1);
         List<Block> blocks = new ArrayList<>();
-        int in = STAGE_CHANNELS[0];
-        for (int s = 0; s < STAGE_CHANNELS.length; s++) {
-            int planes = STAGE_CHANNELS[s];
-            for (int b = 0; b < BLOCKS_PER_STAGE; b++) {
-                String p = "layer" + (s + 1) + "." + b;
-                int stride = s > 0 && b == 0 ? 2 : 1;
-                blocks.add(new Block(p, s, t.conv(p + ".conv1.weight", p + ".bn1", in, planes, stride),
-                        t.conv(p + ".conv2.weight", p + ".bn2", planes, planes, 1)));
-                in = planes;
-            }
+        for (BlockShape b : blockShapes()) {
+            String p = b.prefix();
+            blocks.add(new Block(p, b.stage(),
+                    t.conv(p + ".conv1.weight", p + ".bn1", b.in(), b.planes(), b.stride()),
+                    t.conv(p + ".conv2.weight", p + ".bn2", b.planes(), b.planes(), 1)));
         }
+        int in = STAGE_CHANNELS[STAGE_CHANNELS.length - 1];
         double[][] fcWeight = t.get("linear.weight", CLASSES, in).as2d();
         double[] fcBias = t.get("linear.bias", CLASSES).data();
         return new ResNet20Weights(stem, List.copyOf(blocks), fcWeight, fcBias, mean, std);
@@ -150,22 +146,34 @@ public record ResNet20Weights(Convolution stem, List<Block> blocks, double[][] f
         Convolution stem = t.biasedConv("stem.conv", 3, STAGE_CHANNELS[0], 1);
         List<Quadratic> acts = new ArrayList<>(List.of(t.quadratic(polyActivationName(0), STAGE_CHANNELS[0])));
         List<Block> blocks = new ArrayList<>();
-        int in = STAGE_CHANNELS[0];
-        for (int s = 0; s < STAGE_CHANNELS.length; s++) {
-            int planes = STAGE_CHANNELS[s];
-            for (int b = 0; b < BLOCKS_PER_STAGE; b++) {
-                String p = "layer" + (s + 1) + "." + b;
-                int stride = s > 0 && b == 0 ? 2 : 1;
-                blocks.add(new Block(p, s, t.biasedConv(p + ".conv1", in, planes, stride),
-                        t.biasedConv(p + ".conv2", planes, planes, 1)));
-                acts.add(t.quadratic(p + ".act1", planes));
-                acts.add(t.quadratic(p + ".act2", planes));
-                in = planes;
-            }
+        for (BlockShape b : blockShapes()) {
+            String p = b.prefix();
+            blocks.add(new Block(p, b.stage(), t.biasedConv(p + ".conv1", b.in(), b.planes(), b.stride()),
+                    t.biasedConv(p + ".conv2", b.planes(), b.planes(), 1)));
+            acts.add(t.quadratic(p + ".act1", b.planes()));
+            acts.add(t.quadratic(p + ".act2", b.planes()));
         }
+        int in = STAGE_CHANNELS[STAGE_CHANNELS.length - 1];
         return new ResNet20Weights(stem, List.copyOf(blocks), t.get("fc.weight", CLASSES, in).as2d(),
                 t.get("fc.bias", CLASSES).data(), numbers(require(input, "mean", manifestFile)),
                 numbers(require(input, "std", manifestFile)), acts);
+    }
+
+    /** A residual block's tensor names prefix ("layer1.0"), stage, input and output channels and first stride. */
+    private record BlockShape(String prefix, int stage, int in, int planes, int stride) {}
+
+    /** The blocks of the network in order: a stride of 2 and twice the channels at the start of stages 2 and 3. */
+    private static List<BlockShape> blockShapes() {
+        List<BlockShape> shapes = new ArrayList<>();
+        int in = STAGE_CHANNELS[0];
+        for (int s = 0; s < STAGE_CHANNELS.length; s++) {
+            for (int b = 0; b < BLOCKS_PER_STAGE; b++) {
+                int stride = s > 0 && b == 0 ? 2 : 1;
+                shapes.add(new BlockShape("layer" + (s + 1) + "." + b, s, in, STAGE_CHANNELS[s], stride));
+                in = STAGE_CHANNELS[s];
+            }
+        }
+        return shapes;
     }
 
     private static Object require(Map<?, ?> map, String key, Path file) throws NpyFormatException {
