@@ -60,10 +60,10 @@ public final class Evaluator {
                     + acc.level() + " (drop the accumulator's level first)");
         }
         RnsBasis basis = params.basisQ(acc.level());
-        for (int i = 0; i < basis.size(); i++) {
+        Parallel.forEach(basis.size(), i -> {
             kernels.add(acc.c0().limb(i), b.c0().limb(i), acc.c0().limb(i), basis.modulus(i));
             kernels.add(acc.c1().limb(i), b.c1().limb(i), acc.c1().limb(i), basis.modulus(i));
-        }
+        });
     }
 
     public Ciphertext negate(Ciphertext a) {
@@ -97,14 +97,31 @@ public final class Evaluator {
     /** a * p slot-wise; the scale becomes a.scale * p.scale (rescale afterwards). */
     public Ciphertext mulPlain(Ciphertext a, Plaintext p) {
         checkPlainLevel("mulPlain", a, p);
-        Ciphertext r = a.copy();
         RnsBasis basis = params.basisQ(a.level());
-        for (int i = 0; i < basis.size(); i++) {
-            kernels.mul(r.c0().limb(i), p.poly().limb(i), r.c0().limb(i), basis.modulus(i));
-            kernels.mul(r.c1().limb(i), p.poly().limb(i), r.c1().limb(i), basis.modulus(i));
+        RnsPoly c0 = RnsPoly.allocate(basis), c1 = RnsPoly.allocate(basis);
+        Parallel.forEach(basis.size(), i -> {
+            kernels.mul(a.c0().limb(i), p.poly().limb(i), c0.limb(i), basis.modulus(i));
+            kernels.mul(a.c1().limb(i), p.poly().limb(i), c1.limb(i), basis.modulus(i));
+        });
+        return new Ciphertext(c0, c1, a.level(), a.scale() * p.scale(), a.logSlots());
+    }
+
+    /**
+     * acc += a * p slot-wise, in one pass over the limbs (no product ciphertext): a sum of plaintext products, as a
+     * convolution forms it. acc must be at a's level and at the product's scale a.scale * p.scale (to 2^-20).
+     */
+    public void mulPlainAddInPlace(Ciphertext acc, Ciphertext a, Plaintext p) {
+        checkPlainLevel("mulPlainAddInPlace", a, p);
+        checkScales("mulPlainAddInPlace", acc.scale(), a.scale() * p.scale());
+        if (acc.level() != a.level()) {
+            throw new IllegalArgumentException("mulPlainAddInPlace: accumulator at level " + acc.level()
+                    + ", operand at " + a.level());
         }
-        r.setScale(a.scale() * p.scale());
-        return r;
+        RnsBasis basis = params.basisQ(a.level());
+        Parallel.forEach(basis.size(), i -> {
+            kernels.mulAdd(a.c0().limb(i), p.poly().limb(i), acc.c0().limb(i), basis.modulus(i));
+            kernels.mulAdd(a.c1().limb(i), p.poly().limb(i), acc.c1().limb(i), basis.modulus(i));
+        });
     }
 
     /** a * c for an integer c: exact, the scale is unchanged. */
@@ -440,7 +457,7 @@ public final class Evaluator {
         int level = Math.min(a.level(), b.level());
         RnsBasis basis = params.basisQ(level);
         RnsPoly c0 = RnsPoly.allocate(basis), c1 = RnsPoly.allocate(basis);
-        for (int i = 0; i < basis.size(); i++) {
+        Parallel.forEach(basis.size(), i -> {
             var m = basis.modulus(i);
             if (subtract) {
                 kernels.sub(a.c0().limb(i), b.c0().limb(i), c0.limb(i), m);
@@ -449,7 +466,7 @@ public final class Evaluator {
                 kernels.add(a.c0().limb(i), b.c0().limb(i), c0.limb(i), m);
                 kernels.add(a.c1().limb(i), b.c1().limb(i), c1.limb(i), m);
             }
-        }
+        });
         return new Ciphertext(c0, c1, level, a.scale(), Math.min(a.logSlots(), b.logSlots()));
     }
 

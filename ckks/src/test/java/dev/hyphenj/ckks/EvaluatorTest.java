@@ -1,5 +1,6 @@
 package dev.hyphenj.ckks;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,6 +110,31 @@ class EvaluatorTest {
             assertEquals(top - 1, r.level());
             assertEquals(params.scale(), r.scale(), params.scale() * 1e-12, "scale q_l * Delta / q_l = Delta exactly");
             assertPrecision("mulPlain + rescale (2^30)", map(x, y, (u, v) -> u * v), r, 17);
+        }
+    }
+
+    @Test
+    void fusedPlaintextProductAccumulateEqualsProductThenAdd() {
+        int top = params.maxLevel() - 1;
+        double q = params.levelPrimes(top)[0];
+        try (Ciphertext a = encrypt(x, top); Ciphertext b = encrypt(y, top); Plaintext p = encoder.encode(y, top, q);
+                Plaintext r = encoder.encode(x, top, q); Ciphertext acc = evaluator.mulPlain(b, r);
+                Ciphertext product = evaluator.mulPlain(a, p); Ciphertext want = evaluator.add(acc, product)) {
+            evaluator.mulPlainAddInPlace(acc, a, p);
+            for (int l = 0; l < params.basisQ(top).size(); l++) {
+                assertArrayEquals(want.c0().limbToArray(l), acc.c0().limbToArray(l), "c0 limb " + l);
+                assertArrayEquals(want.c1().limbToArray(l), acc.c1().limbToArray(l), "c1 limb " + l);
+            }
+            try (Ciphertext rescaled = evaluator.rescale(acc)) {
+                assertPrecision("mulPlainAddInPlace + rescale", map(x, y, (u, v) -> 2 * u * v), rescaled, 16);
+            }
+            try (Ciphertext low = encrypt(x, top - 1)) {
+                assertThrows(IllegalArgumentException.class, () -> evaluator.mulPlainAddInPlace(acc, low, p));
+            }
+            try (Plaintext other = encoder.encode(y, top, 2 * q)) {
+                assertThrows(IllegalArgumentException.class, () -> evaluator.mulPlainAddInPlace(acc, a, other),
+                        "a product at another scale");
+            }
         }
     }
 

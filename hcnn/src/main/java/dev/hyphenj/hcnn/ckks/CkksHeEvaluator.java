@@ -271,6 +271,34 @@ public final class CkksHeEvaluator implements HeEvaluator<CkksCiphertext> {
         return create(r, a.levelsUsed, a.pendingRescales + 1);
     }
 
+    /**
+     * sum + a * plain in one pass ({@link Evaluator#mulPlainAddInPlace}): sum's ciphertext is updated and its handle
+     * returned (it stands for the released sum and the new handle). Counted as a plaintext multiply and an addition.
+     */
+    @Override
+    public CkksCiphertext multiplyPlainAccumulate(CkksCiphertext sum, CkksCiphertext a, double[] plain) {
+        if (sum == null) {
+            return multiplyPlain(a, plain);
+        }
+        check(sum);
+        check(a);
+        checkLength(plain, "multiplyPlainAccumulate");
+        if (sum.pendingRescales != a.pendingRescales + 1 || sum.level() != a.level()) {
+            throw new IllegalStateException("multiplyPlainAccumulate: the sum (level " + sum.level() + ", "
+                    + sum.pendingRescales + " pending rescale(s)) is not a product of a ciphertext like a (level "
+                    + a.level() + ", " + a.pendingRescales + ")");
+        }
+        long start = System.nanoTime();
+        double s = productScale(a, "multiplyPlainAccumulate");
+        try (PlaintextCache.Lease pt = cache.acquire(plain, a.level(), s, encoder)) {
+            evaluator.mulPlainAddInPlace(sum.ciphertext, a.ciphertext, pt.plaintext());
+        }
+        plaintextMultiplies++;
+        additions++;
+        time(Operation.MULTIPLY_PLAIN, start);
+        return sum;
+    }
+
     @Override
     public CkksCiphertext multiplyConstant(CkksCiphertext a, double c) {
         check(a);

@@ -139,8 +139,7 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
                     C y = null;
                     for (int j = 0; j < rotated.size(); j++) {
                         for (int t = 0; t < taps.count(); t++) {
-                            y = ev.accumulate(y, ev.multiplyPlain(rotated.get(j).get(t),
-                                    plaintext(w, k, g + b, j, t)));
+                            y = ev.multiplyPlainAccumulate(y, rotated.get(j).get(t), plaintext(w, k, g + b, j, t));
                         }
                     }
                     group = ev.accumulate(group, rotate(ev, y, b * p));

@@ -78,6 +78,15 @@ public interface HeEvaluator<C> {
     /** Gives back a handle that will not be used again (frees its memory in CKKS). */
     void release(C a);
 
+    /**
+     * sum + a * plain (a sum of plaintext products, as a convolution forms it): counted and released as
+     * {@code accumulate(sum, multiplyPlain(a, plain))}, which is what it does unless an implementation fuses the two;
+     * a is kept.
+     */
+    default C multiplyPlainAccumulate(C sum, C a, double[] plain) {
+        return accumulate(sum, multiplyPlain(a, plain));
+    }
+
     /** sum + term as a new handle, releasing both; term itself when sum is null (the first term of a sum). */
     default C accumulate(C sum, C term) {
         if (sum == null) {
