@@ -143,7 +143,7 @@ final class EncryptedPlan {
      * bootstrap) is supported; throws (one line) if the planner chooses bootstraps.
      */
     private static EncryptedPlan ofPoly(String profile, ResNet20Weights w, String costs, int maxKeys) {
-        PolyPlanner.Plan planned = PolyProfile.load(profile).planner(costs, maxKeys).plan();
+        PolyPlanner.Plan planned = PolyProfile.load(profile).planner(costs, maxKeys, w).plan();
         PolyPlanner.Option chosen = planned.chosen();
         if (!chosen.bootstrapAfter().isEmpty()) {
             throw new IllegalArgumentException("profile '" + profile + "': the planner chose " + chosen.name() + " on '"

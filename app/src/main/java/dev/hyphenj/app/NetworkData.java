@@ -78,14 +78,22 @@ final class NetworkData {
     /** As {@link #load(Path, String)}; with {@code poly} the weights are the degree-2 network's (resnet20-poly). */
     static Loaded load(Path explicit, String images, boolean poly) throws IOException {
         Path dir = checkedDataDirectory(explicit, poly);
-        ResNet20Weights weights;
+        ResNet20Weights weights = weightsIn(dir, poly);
+        Cifar10 cifar = Cifar10.load(dir);
+        return new Loaded(dir, weights, cifar, ImageRange.parse(images, cifar.size()));
+    }
+
+    /** The weights in the checked data directory ({@code --data} or the default): the degree-2 ones with {@code poly}. */
+    static ResNet20Weights weights(Path explicit, boolean poly) throws IOException {
+        return weightsIn(checkedDataDirectory(explicit, poly), poly);
+    }
+
+    private static ResNet20Weights weightsIn(Path dir, boolean poly) throws IOException {
         try {
-            weights = poly ? ResNet20Weights.loadPoly(dir) : ResNet20Weights.load(dir);
+            return poly ? ResNet20Weights.loadPoly(dir) : ResNet20Weights.load(dir);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("data directory " + dir + ": the ResNet-20 weights file " + e.getFile()
                     + " named by resnet20/manifest.json does not exist (" + SOURCES + ")");
         }
-        Cifar10 cifar = Cifar10.load(dir);
-        return new Loaded(dir, weights, cifar, ImageRange.parse(images, cifar.size()));
     }
 }

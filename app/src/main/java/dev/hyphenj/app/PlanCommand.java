@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
  * {@code total} object and the same under {@code baseline}). Both networks run on the slot simulator to count their
  * operations (a few seconds). A degree-2 profile (activation poly2, such as resnet20-cifar10-poly) gets its own plan
  * ({@link PolyPlanReport}): the leveled run against the cheapest placements of 1-3 bootstraps, each with its
- * operations, keys and predicted time. Insecure profiles are refused as by every command.
+ * operations, keys and predicted time; it reads the degree-2 weights ({@code --data}), whose signs choose each layer's
+ * form. Insecure profiles are refused as by every command.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Plan the profile's network (CAConv/RAConv, m, gap refills, levels, bootstraps, keys) and compare"
@@ -49,6 +50,11 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--costs", paramLabel = "NAME|FILE", defaultValue = "costs-cpu",
             description = "the operation times of the cost model (default: ${DEFAULT-VALUE})")
     String costs;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "degree-2 profiles: the data directory whose weights choose each layer's form (default:"
+                    + " $HYPHEN_DATA, else ../shared/data next to the repository)")
+    Path data;
 
     @Option(names = "--max-keys", paramLabel = "N", defaultValue = "64",
             description = "the most rotation keys the network's layers may use (default: ${DEFAULT-VALUE})")
@@ -76,7 +82,8 @@ final class PlanCommand implements Callable<Integer> {
     /** The degree-2 network's plan: the leveled run against 1-3 bootstraps, and the layout. */
     private int planPoly() throws IOException {
         PolyProfile poly = PolyProfile.load(profile);
-        PolyPlanReport report = new PolyPlanReport(profile, poly.planner(costs, maxKeys),
+        ResNet20Weights w = NetworkData.weights(data, true);
+        PolyPlanReport report = new PolyPlanReport(profile, poly.planner(costs, maxKeys, w),
                 PolyProfile.costModel(costs), poly.topLevel);
         PrintWriter out = spec.commandLine().getOut();
         printPoly(out, report);

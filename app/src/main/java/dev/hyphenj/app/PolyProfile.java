@@ -2,6 +2,7 @@ package dev.hyphenj.app;
 
 import dev.hyphenj.ckks.Parameters;
 import dev.hyphenj.ckks.io.Profiles;
+import dev.hyphenj.hcnn.model.ResNet20Weights;
 import dev.hyphenj.hcnn.plan.CostModel;
 import dev.hyphenj.hcnn.plan.PolyPlanner;
 import java.util.List;
@@ -56,9 +57,12 @@ final class PolyProfile {
         return new PolyProfile(profile, ParamsCommand.secureParameters(profile), leveled, top.intValue());
     }
 
-    /** The planner with the operation times {@code costs} and at most {@code maxKeys} rotation keys. */
-    PolyPlanner planner(String costs, int maxKeys) {
-        return new PolyPlanner(leveled, bootstrapping, topLevel, costModel(costs), maxKeys);
+    /**
+     * The planner with the operation times {@code costs}, at most {@code maxKeys} rotation keys, for the weights
+     * {@code w} (their quadratics' signs choose each layer's form, {@link dev.hyphenj.hcnn.act.FusedQuadratic}).
+     */
+    PolyPlanner planner(String costs, int maxKeys, ResNet20Weights w) {
+        return new PolyPlanner(leveled, bootstrapping, topLevel, costModel(costs), maxKeys, w.activations());
     }
 
     static CostModel costModel(String costs) {

@@ -114,7 +114,7 @@ final class SimulateCommand implements java.util.concurrent.Callable<Integer> {
         SimulatedResNet20 sim;
         PolyPlanner.Option option = null;
         if (poly) {
-            PolyPlanner.Plan plan = PolyProfile.load(profile).planner(costs, maxKeys).plan();
+            PolyPlanner.Plan plan = PolyProfile.load(profile).planner(costs, maxKeys, weights).plan();
             option = plan.chosen();
             Map<Integer, double[]> scales = PolyBounds.load(loaded.directory())
                     .bootstrapScales(option.bootstrapAfter());

@@ -19,9 +19,9 @@ import java.util.SortedMap;
 
 /**
  * The plan of the degree-2 ResNet-20 ({@link PolyPlanner}) with the figures of every option: each runs on the slot
- * simulator under a {@link CostMeter} (random weights of the network's shapes; the counts do not depend on them, the
- * logits are checked against the plain forward pass), which gives its operations, rotation keys with the levels they
- * are cut to, key bytes and predicted time. {@link #toJson()} is the plan document of {@code hyphen plan --json}.
+ * simulator under a {@link CostMeter} (random weights of the network's shapes and layer forms; the counts do not
+ * depend on them otherwise, the logits are checked against the plain forward pass), which gives its operations,
+ * rotation keys with the levels they are cut to, key bytes and predicted time. {@link #toJson()} is the plan document of {@code hyphen plan --json}.
  */
 public final class PolyPlanReport {
     /**
@@ -52,7 +52,7 @@ public final class PolyPlanReport {
         this.model = model;
         this.topLevel = topLevel;
         this.plan = planner.plan();
-        ResNet20Weights w = PlanReport.randomPolyWeights(20240601L);
+        ResNet20Weights w = PlanReport.randomPolyWeights(20240601L, planner.weightSets());
         for (PolyPlanner.Option o : plan.options()) {
             figures.add(run(w, o));
         }

@@ -1,6 +1,7 @@
 package dev.hyphenj.hcnn.plan;
 
 import dev.hyphenj.ckks.Parameters;
+import dev.hyphenj.hcnn.act.FusedQuadratic;
 import dev.hyphenj.hcnn.model.ResNet20Weights;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,10 +20,11 @@ import java.util.TreeSet;
  * network level; the image is encrypted at the lowest level from which the first bootstrap (or the end) is reached.
  * For each number of bootstraps every placement is costed and the cheapest kept.
  *
- * <p>Cost of a unit at its levels: the counts of {@link dev.hyphenj.hcnn.act.FusedQuadratic} (one hoisted batch of
- * taps per input ciphertext; plaintext multiplies, block and rotate-and-sum rotations, rescales and additions for s
- * and t; one product per output ciphertext) and of the shortcuts (computed for s and for t), each operation at the
- * level it runs at; {@code PolyPlannerTest} checks the sum against a {@link CostMeter} run.
+ * <p>Cost of a unit at its levels: the counts of {@link FusedQuadratic} (one hoisted batch of taps per input
+ * ciphertext; plaintext multiplies, block and rotate-and-sum rotations, rescales and additions per weight set: one
+ * for a layer in the square form, two, s and t, otherwise; one product per output ciphertext) and of the shortcuts
+ * (one per weight set), each operation at the level it runs at; {@code PolyPlannerTest} checks the sum against a
+ * {@link CostMeter} run.
  */
 public final class PolyPlanner {
     private static final int TAPS = 9;
@@ -61,15 +63,22 @@ public final class PolyPlanner {
     private final int maxKeys;
     private final int blocksPerCt;
     private final ResNet20Planner keyPlanner;
+    private final int[] weightSets;
 
     /**
      * A planner choosing between the chain {@code leveled} (no bootstrap) and {@code bootstrapping}, whose
-     * bootstraps return to {@code topLevel}; at most {@code maxKeys} rotation keys for the network's layers.
+     * bootstraps return to {@code topLevel}; at most {@code maxKeys} rotation keys for the network's layers; the
+     * network's quadratic {@code activations} (their signs choose each layer's form, {@link FusedQuadratic}).
      */
-    public PolyPlanner(Parameters leveled, Parameters bootstrapping, int topLevel, CostModel model, int maxKeys) {
+    public PolyPlanner(Parameters leveled, Parameters bootstrapping, int topLevel, CostModel model, int maxKeys,
+            List<ResNet20Weights.Quadratic> activations) {
         if (leveled.slots() != bootstrapping.slots()) {
             throw new IllegalArgumentException("the two chains have different slot counts");
         }
+        if (activations.size() != UNITS) {
+            throw new IllegalArgumentException(activations.size() + " activations for the " + UNITS + " of ResNet-20");
+        }
+        this.weightSets = activations.stream().mapToInt(FusedQuadratic::weightSets).toArray();
         this.leveled = leveled;
         this.bootstrapping = bootstrapping;
         this.topLevel = topLevel;
@@ -77,6 +86,11 @@ public final class PolyPlanner {
         this.maxKeys = maxKeys;
         this.blocksPerCt = bootstrapping.slots() / 1024;
         this.keyPlanner = new ResNet20Planner(bootstrapping, model, topLevel, maxKeys);
+    }
+
+    /** Per activation, the weight sets of its layer ({@link FusedQuadratic#weightSets}: 1 or 2). */
+    public int[] weightSets() {
+        return weightSets.clone();
     }
 
     /** The layout, then the options and the cheapest. */
@@ -250,7 +264,7 @@ public final class PolyPlanner {
 
     /** The stem (RAConv from PR(m0), 3 channels, and its activation) at level l. */
     private double stem(Parameters p, int l, int m0) {
-        return convolution(p, l, 1, 1, m0, 0) + products(p, l - 1, 1);
+        return convolution(p, l, 1, 1, m0, 0, weightSets[0]) + products(p, l - 1, 1);
     }
 
     /** conv1 of block i (CAConv CA -> PR(m)) and act1, the block input at level l. */
@@ -259,21 +273,22 @@ public final class PolyPlanner {
         int cin = i % 3 == 0 && i > 0 ? ch[i / 3 - 1] : ch[i / 3];
         int nX = ceil(cin, blocksPerCt), nPr = ceil(ch[i / 3], m);
         int gather = Integer.numberOfTrailingZeros(blocksPerCt / m);
-        return convolution(p, l, nX, nPr, m, gather) + products(p, l - 1, nPr);
+        return convolution(p, l, nX, nPr, m, gather, weightSets[1 + 2 * i]) + products(p, l - 1, nPr);
     }
 
     /**
-     * conv2 of block i (RAConv PR(m) -> CA) at level h, the shortcuts of the block input at level x for s (none for
-     * an identity shortcut of an input not {@code scaled} back from a bootstrap) and t, the residual additions and
-     * act2.
+     * conv2 of block i (RAConv PR(m) -> CA) at level h, the shortcuts of the block input at level x per weight set
+     * (for s none if it is an identity shortcut of an input not {@code scaled} back from a bootstrap), the residual
+     * additions and act2.
      */
     private double conv2(Parameters p, int i, int m, int h, int x, boolean scaled) {
         int cout = ResNet20Weights.STAGE_CHANNELS[i / 3];
         boolean down = i % 3 == 0 && i > 0;
         int cin = down ? ResNet20Weights.STAGE_CHANNELS[i / 3 - 1] : cout;
         int nX = ceil(cin, blocksPerCt), nPr = ceil(cout, m), nCa = ceil(cout, blocksPerCt);
-        double ms = convolution(p, h, nPr, nCa, m, 0);
-        int shortcuts = down || scaled ? 2 : 1;
+        int sets = weightSets[2 + 2 * i];
+        double ms = convolution(p, h, nPr, nCa, m, 0, sets);
+        int shortcuts = sets == 2 && !down && !scaled ? 1 : sets;
         if (down) {
             int rotations = ((cout - cin) / 2) % blocksPerCt != 0 ? nX : 0;
             ms += shortcuts * (rotations * model.rotation(p, x) + nCa * nX * model.plaintextMultiply(p, x)
@@ -282,22 +297,22 @@ public final class PolyPlanner {
             ms += shortcuts * nCa * (model.plaintextMultiply(p, x) + model.rescale(p, x));
         }
         int sum = Math.min(h, x) - 1;
-        ms += 2 * nCa * model.add(p, sum);
+        ms += sets * nCa * model.add(p, sum);
         return ms + products(p, sum, nCa);
     }
 
     /**
-     * A {@link dev.hyphenj.hcnn.act.FusedQuadratic}'s convolution at level l: taps of nIn ciphertexts, then for s and
-     * t per output ciphertext m diagonals of 9 nIn multiplies summed, m - 1 block rotations and {@code gather}
-     * rotate-and-sum rotations with their additions, a rescale and the bias.
+     * A {@link FusedQuadratic}'s convolution at level l: taps of nIn ciphertexts, then for each of its {@code sets}
+     * weight sets per output ciphertext m diagonals of 9 nIn multiplies summed, m - 1 block rotations and
+     * {@code gather} rotate-and-sum rotations with their additions, a rescale and the bias.
      */
-    private double convolution(Parameters p, int l, int nIn, int nOut, int m, int gather) {
+    private double convolution(Parameters p, int l, int nIn, int nOut, int m, int gather, int sets) {
         double perOutput = m * TAPS * nIn * model.plaintextMultiply(p, l) + (m - 1 + gather) * model.rotation(p, l)
                 + (m * TAPS * nIn - 1 + gather) * model.add(p, l) + model.rescale(p, l) + model.add(p, l - 1);
-        return nIn * model.hoistedBatch(p, l, TAPS - 1) + 2 * nOut * perOutput;
+        return nIn * model.hoistedBatch(p, l, TAPS - 1) + sets * nOut * perOutput;
     }
 
-    /** n products s * t at level l (a key switch and a multiply each), their rescales and the constants c. */
+    /** n products (u * u or s * t) at level l (a key switch and a multiply each), their rescales and the constants. */
     private double products(Parameters p, int l, int n) {
         return n * (model.rotation(p, l) + model.plaintextMultiply(p, l) + model.rescale(p, l) + model.add(p, l - 1));
     }

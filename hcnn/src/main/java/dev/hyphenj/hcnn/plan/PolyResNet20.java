@@ -27,15 +27,17 @@ import java.util.TreeMap;
  * <p>Levels: stem 2; a block 4 (conv1 and act1 2, conv2 and act2 2; the shortcut's plaintext multiply runs beside
  * conv1 and act1); head 1: 39 in all.
  *
- * <p>Residual: act2's input is s = conv2(h) + shortcut(x), so t = a (.) conv2(h) + (a (.) bias + b) + a (.)
- * shortcut(x): the shortcut is computed twice, once per channel-scaled for t (a plaintext multiply; for option A the
- * scale is folded into its masks), once for s (none for an identity shortcut of an unscaled input).
+ * <p>Residual: act2's input is s = conv2(h) + shortcut(x), so each of the layer's weight sets gets the shortcut times
+ * its {@link FusedQuadratic#residualScales() residual scale} (u: sqrt(a), one shortcut; s and t: 1 and a, two): a
+ * plaintext multiply each (for option A the scale is folded into its masks), none for an identity shortcut of an
+ * unscaled input whose scale is 1.
  *
  * <p>Bootstraps follow activations: {@code bootstrapScales} maps an activation's index (0: the stem's, then act1 and
  * act2 of each block; not the last) to a scale sigma per channel. That activation then outputs y / sigma (folded into
- * its t and c, free), its ciphertexts are bootstrapped ({@link NetworkHooks#bootstrap(String, int, Object, int)} with
- * the activation's name, {@code stem.act}, {@code layer1.0.act1}, ...), and every reader multiplies by sigma again in
- * its weights: the next convolution's, and the shortcut's scales. So a bootstrap costs no level of the network.
+ * its weight sets and constant, free), its ciphertexts are bootstrapped
+ * ({@link NetworkHooks#bootstrap(String, int, Object, int)} with the activation's name, {@code stem.act},
+ * {@code layer1.0.act1}, ...), and every reader multiplies by sigma again in its weights: the next convolution's, and
+ * the shortcut's scales. So a bootstrap costs no level of the network.
  */
 public final class PolyResNet20 implements PackedNetwork {
     private final NetworkPlan plan;
@@ -46,11 +48,11 @@ public final class PolyResNet20 implements PackedNetwork {
     private final SortedMap<Integer, double[]> bootstrapScales;
 
     /**
-     * One block: its two layers, the option-A shortcut (null for identity) and the shortcut's per-channel scales for
-     * s (null: the input itself) and t.
+     * One block: its two layers, the option-A shortcut (null for identity) and the shortcut's per-channel scales, one
+     * per weight set of the second layer (null: the input itself).
      */
     private record Block(String name, FusedQuadratic first, FusedQuadratic second, OptionAShortcut downsample,
-            double[] shortcutS, double[] shortcutT) {}
+            List<double[]> shortcutScales) {}
 
     /**
      * The network for weights {@code w} (with quadratic activations) in {@code frame}s, laid out as {@code plan} says
@@ -95,14 +97,16 @@ public final class PolyResNet20 implements PackedNetwork {
             FusedQuadratic second = new FusedQuadratic(c2, w.activations().get(act2), outScale(act2, planes));
             OptionAShortcut ds = b.downsamples() ? new OptionAShortcut(x, planes) : null;
             int pad = (planes - x.channels()) / 2;
-            double[] scS = new double[planes], scT = second.tScale();
-            for (int o = 0; o < planes; o++) {
-                int src = o - pad;
-                scS[o] = src >= 0 && src < x.channels() ? xScale[src] : 0;
-                scT[o] *= scS[o];
+            List<double[]> scales = new ArrayList<>();
+            for (double[] scale : second.residualScales()) {
+                for (int o = 0; o < planes; o++) {
+                    int src = o - pad;
+                    scale[o] *= src >= 0 && src < x.channels() ? xScale[src] : 0;
+                }
+                boolean unscaled = ds == null && Arrays.stream(scale).allMatch(v -> v == 1);
+                scales.add(unscaled ? null : scale);
             }
-            boolean unscaled = ds == null && Arrays.stream(scS).allMatch(v -> v == 1);
-            blocks.add(new Block(b.name(), first, second, ds, unscaled ? null : scS, scT));
+            blocks.add(new Block(b.name(), first, second, ds, scales));
             x = c2.outputLayout();
             xScale = inScale(act2, planes);
         }
@@ -164,24 +168,27 @@ public final class PolyResNet20 implements PackedNetwork {
 
     @Override
     public <C> C logits(HeEvaluator<C> ev, NetworkHooks<C> hooks, List<C> image) {
-        List<C> x = bootstrap(hooks, ev, 0, activate(ev, hooks, stem, stem.convolve(ev, image), List.of(), List.of(),
-                0), stem.convolution().outputLayout());
+        List<C> x = bootstrap(hooks, ev, 0, activate(ev, hooks, stem, stem.convolve(ev, image), List.of(), 0),
+                stem.convolution().outputLayout());
         hooks.layerDone("stem");
         for (int i = 0; i < blocks.size(); i++) {
             Block b = blocks.get(i);
             int act1 = 1 + 2 * i;
             List<C> h = bootstrap(hooks, ev, act1, activate(ev, hooks, b.first(), b.first().convolve(ev, x),
-                    List.of(), List.of(), act1), b.first().convolution().outputLayout());
+                    List.of(), act1), b.first().convolution().outputLayout());
             hooks.layerDone(b.name() + ".conv1");
-            List<List<C>> st = b.second().convolve(ev, h);
+            List<List<C>> sets = b.second().convolve(ev, h);
             h.forEach(ev::release);
-            List<C> scS = b.shortcutS() == null ? x : shortcut(ev, b, x, b.shortcutS());
-            List<C> scT = shortcut(ev, b, x, b.shortcutT());
-            List<C> y = activate(ev, hooks, b.second(), st, scS, scT, act1 + 1);
-            if (scS != x) {
-                scS.forEach(ev::release);
+            List<List<C>> residuals = new ArrayList<>();
+            for (double[] scale : b.shortcutScales()) {
+                residuals.add(scale == null ? x : shortcut(ev, b, x, scale));
             }
-            scT.forEach(ev::release);
+            List<C> y = activate(ev, hooks, b.second(), sets, residuals, act1 + 1);
+            for (List<C> r : residuals) {
+                if (r != x) {
+                    r.forEach(ev::release);
+                }
+            }
             x.forEach(ev::release);
             x = bootstrap(hooks, ev, act1 + 1, y, b.second().convolution().outputLayout());
             hooks.layerDone(b.name() + ".conv2");
@@ -192,11 +199,11 @@ public final class PolyResNet20 implements PackedNetwork {
         return logits;
     }
 
-    /** The layer's activation of its s and t (released) with residuals rs and rt, reported to the hooks. */
+    /** The layer's activation of its weight sets' outputs (released) with the residuals, reported to the hooks. */
     private static <C> List<C> activate(HeEvaluator<C> ev, NetworkHooks<C> hooks, FusedQuadratic layer,
-            List<List<C>> st, List<C> rs, List<C> rt, int activation) {
+            List<List<C>> sets, List<List<C>> residuals, int activation) {
         hooks.activationStarts(ResNet20Weights.polyActivationName(activation));
-        return layer.activate(ev, st, rs, rt);
+        return layer.activate(ev, sets, residuals);
     }
 
     /** The block's shortcut of its input x, times scale[o] per output channel. */

@@ -22,26 +22,30 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The two-level convolution and quadratic on the slot simulator against the direct computation in double: every
  * output slot within 1e-9 of y = a s^2 + b s + c (times the output scale) of the direct convolution s, for CAConv and
- * RAConv, stride 1 and 2; two levels; the tap rotations done once, the block rotations twice.
+ * RAConv, stride 1 and 2, in the square form (every a positive) and the product form (some a negative); two levels;
+ * the tap rotations done once, the block rotations once per weight set.
  */
 class FusedQuadraticTest {
     private static final Frame FRAME = new Frame(32, 32, 1 << 15);
 
-    @ParameterizedTest(name = "{0} {1}->{2} {3}x{3} gap {4} stride {5} m={6}")
+    @ParameterizedTest(name = "{0} {1}->{2} {3}x{3} gap {4} stride {5} m={6} square={7}")
     @CsvSource({
-        "CAConv, 16, 16, 32, 1, 1, 8",
-        "CAConv, 16, 32, 32, 1, 2, 16",
-        "CAConv, 32, 64, 16, 2, 2, 16",
-        "RAConv, 3, 16, 32, 1, 1, 4",
-        "RAConv, 16, 32, 32, 1, 2, 8",
-        "RAConv, 64, 64, 8, 4, 1, 32"})
-    void matchesTheDirectComputation(String kind, int ci, int co, int side, int gap, int stride, int m) {
+        "CAConv, 16, 16, 32, 1, 1, 8, false",
+        "CAConv, 16, 16, 32, 1, 1, 8, true",
+        "CAConv, 16, 32, 32, 1, 2, 16, true",
+        "CAConv, 32, 64, 16, 2, 2, 16, false",
+        "RAConv, 3, 16, 32, 1, 1, 4, true",
+        "RAConv, 16, 32, 32, 1, 2, 8, false",
+        "RAConv, 64, 64, 8, 4, 1, 32, true",
+        "RAConv, 64, 64, 8, 4, 1, 32, false"})
+    void matchesTheDirectComputation(String kind, int ci, int co, int side, int gap, int stride, int m,
+            boolean square) {
         Random rnd = new Random(97L * ci + co + m + stride);
         // the trained network's spread: a from 0.01 to 4e4, with s of magnitude 1/sqrt(|a|) (0.005 to 10)
         double[] a = new double[co], b = new double[co], c = new double[co], scale = new double[co];
         double[] sScale = new double[co];
         for (int o = 0; o < co; o++) {
-            a[o] = Math.pow(10, 6.6 * rnd.nextDouble() - 2) * (rnd.nextBoolean() ? 1 : -1);
+            a[o] = Math.pow(10, 6.6 * rnd.nextDouble() - 2) * (square || o % 3 != 1 ? 1 : -1);
             b[o] = 2 * rnd.nextDouble() - 1;
             c[o] = 4 * rnd.nextDouble() - 2;
             scale[o] = 0.05 + rnd.nextDouble();
@@ -53,6 +57,8 @@ class FusedQuadraticTest {
                 : new RAConv(conv, TensorLayout.replicated(FRAME, ci, side, side, gap, m));
         ResNet20Weights.Quadratic q = new ResNet20Weights.Quadratic("test.act", a, b, c);
         FusedQuadratic fused = new FusedQuadratic(layer, q, scale);
+        assertEquals(square, fused.square());
+        assertEquals(square ? 1 : 2, FusedQuadratic.weightSets(q));
 
         TensorLayout in = layer.inputLayout(), out = layer.outputLayout();
         double[][][] x = TestTensors.tensor(rnd, ci, side, side);
@@ -75,9 +81,10 @@ class FusedQuadraticTest {
 
         int ctIn = in.ciphertexts(), ctOut = out.ciphertexts(), r = FRAME.blocks() / m;
         long gather = kind.equals("CAConv") ? Integer.numberOfTrailingZeros(r) : 0;
-        assertEquals((long) ctIn * 8, counts.hoistedRotations(), "tap rotations, shared by s and t");
-        assertEquals(2L * ctOut * (m - 1 + gather), counts.rotations(), "block rotations, for s and t");
-        assertEquals(2L * m * 9 * ctIn * ctOut, counts.plaintextMultiplies());
+        int sets = square ? 1 : 2;
+        assertEquals((long) ctIn * 8, counts.hoistedRotations(), "tap rotations, shared by the weight sets");
+        assertEquals((long) sets * ctOut * (m - 1 + gather), counts.rotations(), "block rotations, per weight set");
+        assertEquals((long) sets * m * 9 * ctIn * ctOut, counts.plaintextMultiplies());
         assertEquals(ctOut, counts.ciphertextMultiplies());
     }
 }

@@ -20,12 +20,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The degree-2 network's layer on RNS-CKKS, keyed as the leveled demo keys it: a {@link FusedQuadratic} (an RAConv
- * 8 -> 8 and a per-channel quadratic, with a residual added to s and, scaled, to t as in a block's second layer) on
- * a small INSECURE set (N = 2^12, 2048 slots, 3 one-prime levels) matches the slot simulator within the CKKS
+ * 8 -> 8 and a per-channel quadratic, in the square form and in the product form, with a residual added, scaled, to
+ * each weight set's output as in a block's second layer) on a small INSECURE set (N = 2^12, 2048 slots, 3 one-prime levels) matches the slot simulator within the CKKS
  * precision. The keys are {@link NetworkKeys#plan} of a {@link CostMeter} run: the rotation keys cut to their levels,
  * the relinearization key at the level the product runs at (one below the image's), no bootstrap key; the hooks of a
  * leveled run have no bootstrap service and refuse a bootstrap.
@@ -35,29 +36,34 @@ class CkksFusedQuadraticTest {
     private static final int LEVELS = 3;
     private static final int CHANNELS = 8;
 
-    /** The layer of input x with residual r: y = (s + r) * (t + tScale (.) r) + c. Releases all but y. */
+    /** The layer of input x with residual r (scaled per weight set, as a block adds its shortcut). Releases all but y. */
     private static <C> List<C> layer(HeEvaluator<C> ev, FusedQuadratic f, List<C> x, List<C> r) {
-        List<double[]> tScale = f.convolution().outputLayout().packPerChannel(f.tScale());
-        List<C> rt = new ArrayList<>();
-        for (int k = 0; k < r.size(); k++) {
-            C product = ev.multiplyPlain(r.get(k), tScale.get(k));
-            rt.add(ev.rescale(product));
-            ev.release(product);
+        List<List<C>> residuals = new ArrayList<>();
+        for (double[] scale : f.residualScales()) {
+            List<double[]> plain = f.convolution().outputLayout().packPerChannel(scale);
+            List<C> scaled = new ArrayList<>();
+            for (int k = 0; k < r.size(); k++) {
+                C product = ev.multiplyPlain(r.get(k), plain.get(k));
+                scaled.add(ev.rescale(product));
+                ev.release(product);
+            }
+            residuals.add(scaled);
         }
-        List<C> y = f.activate(ev, f.convolve(ev, x), r, rt);
-        rt.forEach(ev::release);
+        List<C> y = f.activate(ev, f.convolve(ev, x), residuals);
+        residuals.forEach(list -> list.forEach(ev::release));
         x.forEach(ev::release);
         r.forEach(ev::release);
         return y;
     }
 
-    @Test
-    void layerOnCkksMatchesTheSimulatorWithTheLeveledKeys() {
+    @ParameterizedTest(name = "square form: {0}")
+    @ValueSource(booleans = {true, false})
+    void layerOnCkksMatchesTheSimulatorWithTheLeveledKeys(boolean square) {
         Random rnd = new Random(2026);
         double[] a = new double[CHANNELS], b = new double[CHANNELS], c = new double[CHANNELS];
         double[] outScale = new double[CHANNELS];
         for (int o = 0; o < CHANNELS; o++) {
-            a[o] = rnd.nextDouble(0.2, 2) * (rnd.nextBoolean() ? 1 : -1);
+            a[o] = rnd.nextDouble(0.2, 2) * (square || o % 2 == 0 ? 1 : -1);
             b[o] = rnd.nextDouble(-1, 1);
             c[o] = rnd.nextDouble(-1, 1);
             outScale[o] = rnd.nextDouble(0.5, 1);
@@ -65,6 +71,7 @@ class CkksFusedQuadraticTest {
         RAConv conv = new RAConv(TestTensors.convolution(rnd, CHANNELS, CHANNELS, 3, 1),
                 TensorLayout.replicated(FRAME, CHANNELS, 8, 8, 1, 8));
         FusedQuadratic f = new FusedQuadratic(conv, new ResNet20Weights.Quadratic("test.act", a, b, c), outScale);
+        assertEquals(square, f.square());
         TensorLayout in = conv.inputLayout(), out = conv.outputLayout();
         List<double[]> x = in.pack(TestTensors.tensor(rnd, CHANNELS, 8, 8));
         List<double[]> r = out.pack(TestTensors.tensor(rnd, CHANNELS, 8, 8));
