@@ -107,21 +107,35 @@ public final class Evaluator {
     }
 
     /**
-     * acc += a * p slot-wise, in one pass over the limbs (no product ciphertext): a sum of plaintext products, as a
-     * convolution forms it. acc must be at a's level and at the product's scale a.scale * p.scale (to 2^-20).
+     * The sum of a[i] * p[i] slot-wise, in one pass over the limbs (each limb of the result formed from the terms'
+     * limbs at once): a convolution's sum of plaintext products. The ciphertexts must share a level and a scale, and
+     * so must the plaintexts; the result's scale is their product.
      */
-    public void mulPlainAddInPlace(Ciphertext acc, Ciphertext a, Plaintext p) {
-        checkPlainLevel("mulPlainAddInPlace", a, p);
-        checkScales("mulPlainAddInPlace", acc.scale(), a.scale() * p.scale());
-        if (acc.level() != a.level()) {
-            throw new IllegalArgumentException("mulPlainAddInPlace: accumulator at level " + acc.level()
-                    + ", operand at " + a.level());
+    public Ciphertext mulPlainSum(Ciphertext[] a, Plaintext[] p) {
+        if (a.length == 0 || a.length != p.length) {
+            throw new IllegalArgumentException("mulPlainSum: " + a.length + " ciphertexts and " + p.length
+                    + " plaintexts");
         }
-        RnsBasis basis = params.basisQ(a.level());
-        Parallel.forEach(basis.size(), i -> {
-            kernels.mulAdd(a.c0().limb(i), p.poly().limb(i), acc.c0().limb(i), basis.modulus(i));
-            kernels.mulAdd(a.c1().limb(i), p.poly().limb(i), acc.c1().limb(i), basis.modulus(i));
+        for (int i = 0; i < a.length; i++) {
+            checkPlainLevel("mulPlainSum", a[i], p[i]);
+            checkScales("mulPlainSum", a[i].scale() * p[i].scale(), a[0].scale() * p[0].scale());
+            if (a[i].level() != a[0].level()) {
+                throw new IllegalArgumentException("mulPlainSum: terms at levels " + a[0].level() + " and "
+                        + a[i].level());
+            }
+        }
+        RnsBasis basis = params.basisQ(a[0].level());
+        RnsPoly c0 = RnsPoly.allocate(basis), c1 = RnsPoly.allocate(basis);
+        Parallel.forEach(basis.size(), l -> {
+            var m = basis.modulus(l);
+            kernels.mul(a[0].c0().limb(l), p[0].poly().limb(l), c0.limb(l), m);
+            kernels.mul(a[0].c1().limb(l), p[0].poly().limb(l), c1.limb(l), m);
+            for (int i = 1; i < a.length; i++) {
+                kernels.mulAdd(a[i].c0().limb(l), p[i].poly().limb(l), c0.limb(l), m);
+                kernels.mulAdd(a[i].c1().limb(l), p[i].poly().limb(l), c1.limb(l), m);
+            }
         });
+        return new Ciphertext(c0, c1, a[0].level(), a[0].scale() * p[0].scale(), a[0].logSlots());
     }
 
     /** a * c for an integer c: exact, the scale is unchanged. */

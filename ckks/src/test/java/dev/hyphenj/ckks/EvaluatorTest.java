@@ -114,26 +114,31 @@ class EvaluatorTest {
     }
 
     @Test
-    void fusedPlaintextProductAccumulateEqualsProductThenAdd() {
+    void plaintextProductSumEqualsProductsThenAdds() {
         int top = params.maxLevel() - 1;
         double q = params.levelPrimes(top)[0];
         try (Ciphertext a = encrypt(x, top); Ciphertext b = encrypt(y, top); Plaintext p = encoder.encode(y, top, q);
-                Plaintext r = encoder.encode(x, top, q); Ciphertext acc = evaluator.mulPlain(b, r);
-                Ciphertext product = evaluator.mulPlain(a, p); Ciphertext want = evaluator.add(acc, product)) {
-            evaluator.mulPlainAddInPlace(acc, a, p);
+                Plaintext r = encoder.encode(x, top, q); Plaintext higher = encoder.encode(x, top + 1, q);
+                Ciphertext ap = evaluator.mulPlain(a, p); Ciphertext br = evaluator.mulPlain(b, r);
+                Ciphertext bh = evaluator.mulPlain(b, higher); Ciphertext sum = evaluator.add(ap, br);
+                Ciphertext want = evaluator.add(sum, bh);
+                Ciphertext got = evaluator.mulPlainSum(new Ciphertext[] {a, b, b}, new Plaintext[] {p, r, higher})) {
+            assertEquals(want.scale(), got.scale());
             for (int l = 0; l < params.basisQ(top).size(); l++) {
-                assertArrayEquals(want.c0().limbToArray(l), acc.c0().limbToArray(l), "c0 limb " + l);
-                assertArrayEquals(want.c1().limbToArray(l), acc.c1().limbToArray(l), "c1 limb " + l);
+                assertArrayEquals(want.c0().limbToArray(l), got.c0().limbToArray(l), "c0 limb " + l);
+                assertArrayEquals(want.c1().limbToArray(l), got.c1().limbToArray(l), "c1 limb " + l);
             }
-            try (Ciphertext rescaled = evaluator.rescale(acc)) {
-                assertPrecision("mulPlainAddInPlace + rescale", map(x, y, (u, v) -> 2 * u * v), rescaled, 16);
+            try (Ciphertext rescaled = evaluator.rescale(got)) {
+                assertPrecision("mulPlainSum + rescale", map(x, y, (u, v) -> 3 * u * v), rescaled, 16);
             }
-            try (Ciphertext low = encrypt(x, top - 1)) {
-                assertThrows(IllegalArgumentException.class, () -> evaluator.mulPlainAddInPlace(acc, low, p));
-            }
-            try (Plaintext other = encoder.encode(y, top, 2 * q)) {
-                assertThrows(IllegalArgumentException.class, () -> evaluator.mulPlainAddInPlace(acc, a, other),
+            try (Ciphertext low = encrypt(x, top - 1); Plaintext other = encoder.encode(y, top, 2 * q)) {
+                assertThrows(IllegalArgumentException.class,
+                        () -> evaluator.mulPlainSum(new Ciphertext[] {a, low}, new Plaintext[] {p, p}));
+                assertThrows(IllegalArgumentException.class,
+                        () -> evaluator.mulPlainSum(new Ciphertext[] {a, b}, new Plaintext[] {p, other}),
                         "a product at another scale");
+                assertThrows(IllegalArgumentException.class,
+                        () -> evaluator.mulPlainSum(new Ciphertext[0], new Plaintext[0]));
             }
         }
     }

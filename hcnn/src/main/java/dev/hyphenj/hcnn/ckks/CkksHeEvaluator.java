@@ -7,6 +7,8 @@ import dev.hyphenj.ckks.Encoder;
 import dev.hyphenj.ckks.EvaluationKeys;
 import dev.hyphenj.ckks.Evaluator;
 import dev.hyphenj.ckks.Parameters;
+import dev.hyphenj.ckks.Plaintext;
+import dev.hyphenj.ntt.Parallel;
 import dev.hyphenj.hcnn.eval.HeEvaluator;
 import dev.hyphenj.hcnn.eval.OpCounts;
 import dev.hyphenj.hcnn.eval.PolynomialCost;
@@ -57,6 +59,8 @@ import java.util.TreeMap;
  */
 public final class CkksHeEvaluator implements HeEvaluator<CkksCiphertext> {
     private static final double SCALE_TOLERANCE = 0x1p-20;
+    /** Terms of {@link #multiplyPlainSum} encoded together: a few per thread, a bounded number of plaintexts live. */
+    private static final int SUM_CHUNK = 8;
 
     /** Operations timed by {@link #timings()}. */
     public enum Operation {
@@ -272,31 +276,61 @@ public final class CkksHeEvaluator implements HeEvaluator<CkksCiphertext> {
     }
 
     /**
-     * sum + a * plain in one pass ({@link Evaluator#mulPlainAddInPlace}): sum's ciphertext is updated and its handle
-     * returned (it stands for the released sum and the new handle). Counted as a plaintext multiply and an addition.
+     * The sum of a[i] * plains[i]: the plaintexts of up to {@value #SUM_CHUNK} terms at a time are encoded side by
+     * side, one per thread (an encoding's FFT runs on one core; its NTTs are too short to spread well), and multiplied
+     * and summed in one pass over the limbs ({@link Evaluator#mulPlainSum}). Counted as the simulator counts the sum
+     * term by term: n plaintext multiplies and n - 1 additions. The ciphertexts must share a level, scale and pending
+     * rescales.
      */
     @Override
-    public CkksCiphertext multiplyPlainAccumulate(CkksCiphertext sum, CkksCiphertext a, double[] plain) {
-        if (sum == null) {
-            return multiplyPlain(a, plain);
+    public CkksCiphertext multiplyPlainSum(List<CkksCiphertext> a, List<double[]> plains) {
+        if (a.isEmpty() || a.size() != plains.size()) {
+            throw new IllegalArgumentException("multiplyPlainSum: " + a.size() + " ciphertexts and " + plains.size()
+                    + " plaintexts");
         }
-        check(sum);
-        check(a);
-        checkLength(plain, "multiplyPlainAccumulate");
-        if (sum.pendingRescales != a.pendingRescales + 1 || sum.level() != a.level()) {
-            throw new IllegalStateException("multiplyPlainAccumulate: the sum (level " + sum.level() + ", "
-                    + sum.pendingRescales + " pending rescale(s)) is not a product of a ciphertext like a (level "
-                    + a.level() + ", " + a.pendingRescales + ")");
+        CkksCiphertext first = check(a.getFirst());
+        for (int i = 0; i < a.size(); i++) {
+            CkksCiphertext x = check(a.get(i));
+            checkLength(plains.get(i), "multiplyPlainSum");
+            if (x.level() != first.level() || x.pendingRescales != first.pendingRescales
+                    || Math.abs(x.scale() / first.scale() - 1) > SCALE_TOLERANCE) {
+                throw new IllegalStateException("multiplyPlainSum: terms at different levels, scales or pending "
+                        + "rescales");
+            }
         }
         long start = System.nanoTime();
-        double s = productScale(a, "multiplyPlainAccumulate");
-        try (PlaintextCache.Lease pt = cache.acquire(plain, a.level(), s, encoder)) {
-            evaluator.mulPlainAddInPlace(sum.ciphertext, a.ciphertext, pt.plaintext());
+        double s = productScale(first, "multiplyPlainSum");
+        Ciphertext sum = null;
+        for (int from = 0; from < a.size(); from += SUM_CHUNK) {
+            int n = Math.min(SUM_CHUNK, a.size() - from), offset = from;
+            PlaintextCache.Lease[] leases = new PlaintextCache.Lease[n];
+            try {
+                Parallel.forEach(n, i -> leases[i] = cache.acquire(plains.get(offset + i), first.level(), s, encoder));
+                Ciphertext[] cts = new Ciphertext[n];
+                Plaintext[] pts = new Plaintext[n];
+                for (int i = 0; i < n; i++) {
+                    cts[i] = a.get(offset + i).ciphertext;
+                    pts[i] = leases[i].plaintext();
+                }
+                Ciphertext part = evaluator.mulPlainSum(cts, pts);
+                if (sum == null) {
+                    sum = part;
+                } else {
+                    evaluator.addInPlace(sum, part);
+                    part.close();
+                }
+            } finally {
+                for (PlaintextCache.Lease lease : leases) {
+                    if (lease != null) {
+                        lease.close();
+                    }
+                }
+            }
         }
-        plaintextMultiplies++;
-        additions++;
+        plaintextMultiplies += a.size();
+        additions += a.size() - 1;
         time(Operation.MULTIPLY_PLAIN, start);
-        return sum;
+        return create(sum, first.levelsUsed, first.pendingRescales + 1);
     }
 
     @Override

@@ -136,13 +136,15 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
             for (int g = 0; g < diagonals(); g += babySteps) {
                 C group = null;
                 for (int b = 0; b < babySteps; b++) {
-                    C y = null;
+                    List<C> terms = new ArrayList<>();
+                    List<double[]> plains = new ArrayList<>();
                     for (int j = 0; j < rotated.size(); j++) {
                         for (int t = 0; t < taps.count(); t++) {
-                            y = ev.multiplyPlainAccumulate(y, rotated.get(j).get(t), plaintext(w, k, g + b, j, t));
+                            terms.add(rotated.get(j).get(t));
+                            plains.add(plaintext(w, k, g + b, j, t));
                         }
                     }
-                    group = ev.accumulate(group, rotate(ev, y, b * p));
+                    group = ev.accumulate(group, rotate(ev, ev.multiplyPlainSum(terms, plains), b * p));
                 }
                 sum = ev.accumulate(sum, rotate(ev, group, g * p));
             }

@@ -79,12 +79,21 @@ public interface HeEvaluator<C> {
     void release(C a);
 
     /**
-     * sum + a * plain (a sum of plaintext products, as a convolution forms it): counted and released as
-     * {@code accumulate(sum, multiplyPlain(a, plain))}, which is what it does unless an implementation fuses the two;
-     * a is kept.
+     * The sum of a[i] times the plaintext slot vector plains[i] (a convolution's sum of plaintext products; at least
+     * one term); needs a {@link #rescale} afterwards. Counted as the products and additions of summing the terms one
+     * by one, which is what it does unless an implementation encodes and multiplies the terms together. The operands
+     * are kept.
      */
-    default C multiplyPlainAccumulate(C sum, C a, double[] plain) {
-        return accumulate(sum, multiplyPlain(a, plain));
+    default C multiplyPlainSum(List<C> a, List<double[]> plains) {
+        if (a.isEmpty() || a.size() != plains.size()) {
+            throw new IllegalArgumentException("multiplyPlainSum: " + a.size() + " ciphertexts and " + plains.size()
+                    + " plaintexts");
+        }
+        C sum = null;
+        for (int i = 0; i < a.size(); i++) {
+            sum = accumulate(sum, multiplyPlain(a.get(i), plains.get(i)));
+        }
+        return sum;
     }
 
     /** sum + term as a new handle, releasing both; term itself when sum is null (the first term of a sum). */
