@@ -8,7 +8,9 @@ import dev.hyphenj.ntt.Parallel;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Hybrid key switching. For d modulo Q_l (NTT domain) and a key from s' to s, it returns (k0, k1) modulo Q_l with
@@ -86,18 +88,32 @@ final class KeySwitcher {
         LimbAllocator.Block[] raised = new LimbAllocator.Block[digits];
         try (RnsPoly dCoeff = RnsPoly.copyOf(d)) {
             dCoeff.inverseNtt();
-            Parallel.forEach(digits, j -> {
+            // the conversions one digit after the other (each spreads its coefficients over the threads), then every
+            // digit's NTTs in one loop: a few digits (7 at the top, 1-3 further down) balance badly over the threads
+            List<int[]> ntts = new ArrayList<>(); // {digit, target}
+            for (int j = 0; j < digits; j++) {
                 int lo = j * alpha, hi = Math.min(qLimbs, lo + alpha);
                 BaseConverter bc = modUp(level, j);
                 raised[j] = allocator.allocate(limbBytes * bc.targetCount());
-                MemorySegment in = dCoeff.segment().asSlice(lo * limbBytes, (hi - lo) * limbBytes);
-                MemorySegment out = raised[j].segment();
-                bc.convert(kernels, in, out, n);
+                bc.convert(kernels, dCoeff.segment().asSlice(lo * limbBytes, (hi - lo) * limbBytes),
+                        raised[j].segment(), n);
                 for (int t = 0; t < bc.targetCount(); t++) {
-                    int limb = t < lo ? t : t + (hi - lo);
-                    kernels.forwardNtt(out.asSlice(t * limbBytes, limbBytes), qp.tables(limb));
+                    ntts.add(new int[] {j, t});
                 }
+            }
+            Parallel.forEach(ntts.size(), k -> {
+                int j = ntts.get(k)[0], t = ntts.get(k)[1], lo = j * alpha, width = Math.min(qLimbs, lo + alpha) - lo;
+                kernels.forwardNtt(raised[j].segment().asSlice(t * limbBytes, limbBytes),
+                        qp.tables(t < lo ? t : t + width));
             });
+        } catch (RuntimeException | Error e) {
+            dNtt.close();
+            for (LimbAllocator.Block b : raised) {
+                if (b != null) {
+                    b.close();
+                }
+            }
+            throw e;
         }
         return new Decomposition(level, dNtt, raised);
     }

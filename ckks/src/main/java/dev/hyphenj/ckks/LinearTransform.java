@@ -1,5 +1,6 @@
 package dev.hyphenj.ckks;
 
+import dev.hyphenj.ntt.Parallel;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
 import java.util.ArrayList;
@@ -43,6 +44,9 @@ import java.util.TreeSet;
  * transforms over fewer slots can share keys with others.
  */
 public final class LinearTransform {
+    /** Diagonals encoded side by side when none are kept: a few per thread, a bounded number live. */
+    private static final int ENCODE_CHUNK = 4;
+
     private final int logSlots;
     private final int slots;
     /** Diagonal index in [0, s) to values (defensive copies); the real parts for a complex transform. */
@@ -314,15 +318,27 @@ public final class LinearTransform {
                 int g = giant.getKey();
                 ExtendedCiphertext partial = new ExtendedCiphertext(RnsPoly.zeros(qp), RnsPoly.zeros(qp), level);
                 try {
-                    for (int[] term : giant.getValue()) {
-                        ExtendedCiphertext x = babies[Arrays.binarySearch(babyList, term[0])];
-                        if (kept != null) {
-                            x.c0.mulAdd(kept.get(term[1]), partial.c0);
-                            x.c1.mulAdd(kept.get(term[1]), partial.c1);
-                        } else {
-                            try (RnsPoly d = encodeDiagonal(encoder, term[1], g, qp, diagonalScale)) {
+                    List<int[]> terms = giant.getValue();
+                    for (int from = 0; from < terms.size(); from += ENCODE_CHUNK) {
+                        int n = Math.min(ENCODE_CHUNK, terms.size() - from), offset = from;
+                        RnsPoly[] encoded = new RnsPoly[n];
+                        try {
+                            if (kept == null) { // side by side, one per thread: an encoding's FFT is serial
+                                Parallel.forEach(n, i -> encoded[i] = encodeDiagonal(encoder, terms.get(offset + i)[1],
+                                        g, qp, diagonalScale));
+                            }
+                            for (int i = 0; i < n; i++) {
+                                int[] term = terms.get(offset + i);
+                                ExtendedCiphertext x = babies[Arrays.binarySearch(babyList, term[0])];
+                                RnsPoly d = kept != null ? kept.get(term[1]) : encoded[i];
                                 x.c0.mulAdd(d, partial.c0);
                                 x.c1.mulAdd(d, partial.c1);
+                            }
+                        } finally {
+                            for (RnsPoly d : encoded) {
+                                if (d != null) {
+                                    d.close();
+                                }
                             }
                         }
                     }
