@@ -18,6 +18,7 @@ import dev.hyphenj.hcnn.model.ResNet20Weights;
 import dev.hyphenj.hcnn.plan.NetworkPlan;
 import dev.hyphenj.hcnn.plan.PlanReport;
 import dev.hyphenj.hcnn.plan.PlannedResNet20;
+import dev.hyphenj.hcnn.plan.PolyResNet20;
 import dev.hyphenj.ckks.io.KeyForm;
 import dev.hyphenj.ckks.io.Serializer;
 import dev.hyphenj.hcnn.ckks.NetworkKeys;
@@ -32,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,9 +64,14 @@ final class ClientServer {
 
     /**
      * The secure parameters of {@code profile}, checked (one line, before anything is loaded) to describe ResNet-20,
-     * a network the planner knows and a bootstrap design.
+     * a network the planner knows and a bootstrap design. For a degree-2 profile, its leveled chain (both chains
+     * checked): the only one its encrypted plan runs on ({@link EncryptedPlan}).
      */
     static Parameters checkedProfile(String profile, String command) throws IOException {
+        if (PolyProfile.is(profile)) {
+            NetworkData.requireResNet20(profile, command);
+            return PolyProfile.load(profile).leveled;
+        }
         Parameters params = ParamsCommand.secureParameters(profile);
         NetworkData.requireResNet20(profile, command);
         PlanCommand.levels(profile);
@@ -73,12 +80,22 @@ final class ClientServer {
     }
 
     /**
-     * The plan of an encrypted run, as {@code demo} makes it with its defaults. It depends on the network's shapes,
-     * not on the weights' values: keygen plans with random weights, the server with the model's and checks that the
-     * keys cover its plan ({@link #requireCovers}).
+     * The plan of an encrypted run, as {@code demo} makes it with its defaults. Its keys depend on the network's
+     * shapes, not on the weights' values: keygen plans with random weights ({@link #shapeWeights}), the server with
+     * the model's and checks that the keys cover its plan ({@link #requireCovers}).
      */
     static EncryptedPlan plan(String profile, Parameters params, ResNet20Weights w) throws IOException {
         return EncryptedPlan.of(profile, params, w, COSTS, MAX_KEYS);
+    }
+
+    /** Random weights of the profile's network (with quadratic activations for a degree-2 profile): its shapes. */
+    static ResNet20Weights shapeWeights(String profile) {
+        if (PolyProfile.is(profile)) {
+            int[] productForms = new int[ResNet20Weights.ACTIVATIONS];
+            Arrays.fill(productForms, 2);
+            return PlanReport.randomPolyWeights(1, productForms);
+        }
+        return PlanReport.randomWeights(1);
     }
 
     /** The figures of a plan the manifest records. */
@@ -107,9 +124,14 @@ final class ClientServer {
      * logits ciphertext's slots; cheaper than a whole plan.
      */
     static ClassifierHead head(String profile, Parameters params) throws IOException {
+        Frame frame = new Frame(EncryptedPlan.FRAME_SIDE, EncryptedPlan.FRAME_SIDE, params.slots());
+        if (PolyProfile.is(profile)) {
+            ResNet20Weights w = shapeWeights(profile);
+            NetworkPlan layout = PolyProfile.load(profile).planner(COSTS, MAX_KEYS, w).layout();
+            return new PolyResNet20(w, frame, layout, Map.of()).head();
+        }
         NetworkPlan planned = PlanCommand.plan(profile, params, COSTS, MAX_KEYS);
-        return new PlannedResNet20(PlanReport.randomWeights(1),
-                new Frame(EncryptedPlan.FRAME_SIDE, EncryptedPlan.FRAME_SIDE, params.slots()), planned).head();
+        return new PlannedResNet20(PlanReport.randomWeights(1), frame, planned).head();
     }
 
     /** The secret key file of key directory {@code keys}. */

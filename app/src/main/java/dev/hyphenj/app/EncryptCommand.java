@@ -67,7 +67,7 @@ final class EncryptCommand implements Callable<Integer> {
         }
         try (SecretKey sk = ClientServer.loadSecretKey(keys, params)) {
             NetworkData.Loaded loaded = NetworkData.load(data, source.png != null ? "0"
-                    : Integer.toString(source.image));
+                    : Integer.toString(source.image), PolyProfile.is(profile));
             String what;
             if (pixels == null) {
                 Cifar10 cifar = loaded.images();

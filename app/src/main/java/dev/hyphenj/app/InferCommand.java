@@ -80,7 +80,7 @@ final class InferCommand implements Callable<Integer> {
         if (!Files.isRegularFile(in)) {
             throw new IllegalArgumentException("no ciphertext file " + in);
         }
-        NetworkData.Loaded loaded = NetworkData.load(data, "0");
+        NetworkData.Loaded loaded = NetworkData.load(data, "0", PolyProfile.is(profile));
         return ClientServer.withThreads(threads, () -> run(params, loaded, cacheBytes));
     }
 

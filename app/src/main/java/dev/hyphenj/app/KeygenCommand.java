@@ -4,7 +4,6 @@ import dev.hyphenj.ckks.EvaluationKeys;
 import dev.hyphenj.ckks.KeyGenerator;
 import dev.hyphenj.ckks.Parameters;
 import dev.hyphenj.ckks.SecretKey;
-import dev.hyphenj.hcnn.plan.PlanReport;
 import dev.hyphenj.ntt.Parallel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -60,7 +59,7 @@ final class KeygenCommand implements Callable<Integer> {
     private Integer run(Parameters params) throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
-        EncryptedPlan plan = ClientServer.plan(profile, params, PlanReport.randomWeights(1));
+        EncryptedPlan plan = ClientServer.plan(profile, params, ClientServer.shapeWeights(profile));
         KeyGenerator generator = new KeyGenerator(params);
         Map<String, Object> manifest;
         long keygen;

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hyphenj.ckks.Parameters;
 import dev.hyphenj.ckks.io.Json;
+import dev.hyphenj.hcnn.model.ResNet20Weights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code plan}, {@code simulate} and {@code demo --dry-run} with the degree-2 profile resnet20-cifar10-poly: both
  * options in the plan, the simulated network as planned against the float64 forward pass of resnet20-poly, the
- * demo's leveled plan and keys, and, with costs that make bootstraps cheap, a bootstrapped plan whose scaled tensors
+ * demo's leveled plan and keys, the client's keys and head against the server's plan, and, with costs that make
+ * bootstraps cheap, a bootstrapped plan whose scaled tensors
  * stay within the bootstrap's range (which demo refuses).
  */
 class PolyCommandsTest {
@@ -35,8 +38,9 @@ class PolyCommandsTest {
 
     @Test
     void planReportsTheLeveledRunAndTheBootstrappedOnes(@TempDir Path tmp) throws IOException {
+        Path data = polyData();
         Path json = tmp.resolve("plan.json");
-        String[] r = Cli.run("plan", "--profile", PROFILE, "--json", json.toString());
+        String[] r = Cli.run("plan", "--profile", PROFILE, "--json", json.toString(), "--data", data.toString());
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].contains("leveled") && r[1].contains("2 bootstraps") && r[1].contains("<- chosen"), r[1]);
         Map<?, ?> doc = (Map<?, ?>) Json.parse(Files.readString(json), json.toString());
@@ -75,7 +79,8 @@ class PolyCommandsTest {
             assertTrue(((Number) counts.get("relinearizations")).longValue() > 0, "the products: " + o);
         }
         Path planJson = tmp.resolve("plan.json");
-        assertEquals("0", Cli.run("plan", "--profile", PROFILE, "--json", planJson.toString())[0]);
+        assertEquals("0", Cli.run("plan", "--profile", PROFILE, "--json", planJson.toString(), "--data",
+                data.toString())[0]);
         Map<?, ?> plan = (Map<?, ?>) Json.parse(Files.readString(planJson), planJson.toString());
         Map<?, ?> total = (Map<?, ?>) plan.get("total");
         assertEquals(total.get("rotations"), ((Number) doc.get("rotations")).longValue());
@@ -104,6 +109,25 @@ class PolyCommandsTest {
         assertEquals(keys.get("bytes"), doc.get("keyBytes"));
         assertTrue(((Number) keys.get("bytes")).longValue() < ((Number) keys.get("bytesUncut")).longValue(),
                 "keys cut to their levels: " + keys);
+    }
+
+    /**
+     * keygen plans with random weights, the server with the model's: the two plans must ask for the same keys, and
+     * the client's decryption must decode the logits where the server's head leaves them.
+     */
+    @Test
+    void theClientsKeysAndHeadMatchTheServersPlan() throws IOException {
+        Path data = polyData();
+        Parameters params = ClientServer.checkedProfile(PROFILE, "test");
+        assertEquals("resnet20-cifar10-poly-leveled", params.name());
+        ResNet20Weights real = NetworkData.weights(data, true);
+        EncryptedPlan client = ClientServer.plan(PROFILE, params, ClientServer.shapeWeights(PROFILE));
+        EncryptedPlan server = ClientServer.plan(PROFILE, params, real);
+        assertEquals(server.keys.galoisLevels(), client.keys.galoisLevels());
+        assertEquals(server.keys.relinearizationLevel(), client.keys.relinearizationLevel());
+        assertEquals(server.plan.inputLevel(), client.plan.inputLevel());
+        assertEquals(server.network.head().pool().inputLayout(),
+                ClientServer.head(PROFILE, params).pool().inputLayout());
     }
 
     @Test

@@ -114,11 +114,15 @@ public final class PolyPlanner {
         return new Plan(withInput, chosen, List.copyOf(options));
     }
 
-    /** m per block and the stem's m by predicted time, then the baby steps with the fewest rotation keys. */
+    /**
+     * m per block and the stem's m by predicted time, then the baby steps with the fewest rotation keys. The layout
+     * depends on the network's shapes only (every layer costed in the product form), so that a client can make the
+     * rotation keys without the weights.
+     */
     public NetworkPlan layout() {
         int bestStem = 4;
         for (int m0 = 4; m0 <= blocksPerCt; m0 *= 2) {
-            if (stem(bootstrapping, NOMINAL_LEVEL, m0) < stem(bootstrapping, NOMINAL_LEVEL, bestStem)) {
+            if (stem(bootstrapping, NOMINAL_LEVEL, m0, 2) < stem(bootstrapping, NOMINAL_LEVEL, bestStem, 2)) {
                 bestStem = m0;
             }
         }
@@ -156,7 +160,7 @@ public final class PolyPlanner {
 
     private double blockAt(int i, int m) {
         int l = NOMINAL_LEVEL;
-        return conv1(bootstrapping, i, m, l) + conv2(bootstrapping, i, m, l - 2, l, false);
+        return conv1(bootstrapping, i, m, l, 2) + conv2(bootstrapping, i, m, l - 2, l, false, 2);
     }
 
     /** The cheapest placement of n bootstraps on the chain (null if none fits), image at its lowest level. */
@@ -210,7 +214,7 @@ public final class PolyPlanner {
         if (input < 2) {
             return null;
         }
-        linear += stem(p, input, layout.stemM());
+        linear += stem(p, input, layout.stemM(), weightSets[0]);
         int l = input - 2;
         if (after.contains(0)) {
             boots += bootstraps(0, layout);
@@ -222,7 +226,7 @@ public final class PolyPlanner {
             if (x < 2) {
                 return null;
             }
-            linear += conv1(p, i, m, x);
+            linear += conv1(p, i, m, x, weightSets[a1]);
             int h = x - 2;
             if (after.contains(a1)) {
                 boots += bootstraps(a1, layout);
@@ -232,7 +236,7 @@ public final class PolyPlanner {
             if (Math.min(h, x) < 2) {
                 return null;
             }
-            linear += conv2(p, i, m, h, x, after.contains(a1 - 1));
+            linear += conv2(p, i, m, h, x, after.contains(a1 - 1), weightSets[a2]);
             l = Math.min(h, x) - 2;
             if (after.contains(a2)) {
                 boots += bootstraps(a2, layout);
@@ -262,31 +266,30 @@ public final class PolyPlanner {
         return ciphertexts(a, layout) * model.bootstrap(slots);
     }
 
-    /** The stem (RAConv from PR(m0), 3 channels, and its activation) at level l. */
-    private double stem(Parameters p, int l, int m0) {
-        return convolution(p, l, 1, 1, m0, 0, weightSets[0]) + products(p, l - 1, 1);
+    /** The stem (RAConv from PR(m0), 3 channels, and its activation of {@code sets} weight sets) at level l. */
+    private double stem(Parameters p, int l, int m0, int sets) {
+        return convolution(p, l, 1, 1, m0, 0, sets) + products(p, l - 1, 1);
     }
 
-    /** conv1 of block i (CAConv CA -> PR(m)) and act1, the block input at level l. */
-    private double conv1(Parameters p, int i, int m, int l) {
+    /** conv1 of block i (CAConv CA -> PR(m)) and act1 ({@code sets} weight sets), the block input at level l. */
+    private double conv1(Parameters p, int i, int m, int l, int sets) {
         int[] ch = ResNet20Weights.STAGE_CHANNELS;
         int cin = i % 3 == 0 && i > 0 ? ch[i / 3 - 1] : ch[i / 3];
         int nX = ceil(cin, blocksPerCt), nPr = ceil(ch[i / 3], m);
         int gather = Integer.numberOfTrailingZeros(blocksPerCt / m);
-        return convolution(p, l, nX, nPr, m, gather, weightSets[1 + 2 * i]) + products(p, l - 1, nPr);
+        return convolution(p, l, nX, nPr, m, gather, sets) + products(p, l - 1, nPr);
     }
 
     /**
      * conv2 of block i (RAConv PR(m) -> CA) at level h, the shortcuts of the block input at level x per weight set
-     * (for s none if it is an identity shortcut of an input not {@code scaled} back from a bootstrap), the residual
-     * additions and act2.
+     * ({@code sets} of them; for s none if it is an identity shortcut of an input not {@code scaled} back from a
+     * bootstrap), the residual additions and act2.
      */
-    private double conv2(Parameters p, int i, int m, int h, int x, boolean scaled) {
+    private double conv2(Parameters p, int i, int m, int h, int x, boolean scaled, int sets) {
         int cout = ResNet20Weights.STAGE_CHANNELS[i / 3];
         boolean down = i % 3 == 0 && i > 0;
         int cin = down ? ResNet20Weights.STAGE_CHANNELS[i / 3 - 1] : cout;
         int nX = ceil(cin, blocksPerCt), nPr = ceil(cout, m), nCa = ceil(cout, blocksPerCt);
-        int sets = weightSets[2 + 2 * i];
         double ms = convolution(p, h, nPr, nCa, m, 0, sets);
         int shortcuts = sets == 2 && !down && !scaled ? 1 : sets;
         if (down) {
