@@ -390,6 +390,50 @@ public final class Evaluator {
         return out;
     }
 
+    /**
+     * The sum of a[i] rotated left by steps[i] (a zero step adds a[i] itself), with one ModDown for the whole sum:
+     * each rotation's key switch is kept over Q_level and P, the automorphisms and the sum are formed there, and the
+     * sum is divided by P once (a rotation's ModDown is a third of its NTTs). The terms must share a level and a
+     * scale. The result differs from summing ordinary rotations by the rounding of one ModDown instead of several.
+     */
+    public Ciphertext rotateSum(Ciphertext[] a, int[] steps) {
+        if (a.length == 0 || a.length != steps.length) {
+            throw new IllegalArgumentException("rotateSum: " + a.length + " ciphertexts and " + steps.length
+                    + " steps");
+        }
+        for (Ciphertext x : a) {
+            checkScales("rotateSum", x.scale(), a[0].scale());
+            if (x.level() != a[0].level()) {
+                throw new IllegalArgumentException("rotateSum: terms at levels " + a[0].level() + " and " + x.level());
+            }
+        }
+        ExtendedCiphertext sum = null;
+        try {
+            for (int i = 0; i < a.length; i++) {
+                ExtendedCiphertext term;
+                if (Math.floorMod(steps[i], 1 << a[i].logSlots()) == 0) {
+                    term = extend(a[i]);
+                } else {
+                    try (KeySwitcher.Decomposition dec = decompose(a[i])) {
+                        term = rotateExtended(a[i], dec, steps[i]);
+                    }
+                }
+                if (sum == null) {
+                    sum = term;
+                } else {
+                    sum.c0.add(term.c0, sum.c0);
+                    sum.c1.add(term.c1, sum.c1);
+                    term.close();
+                }
+            }
+            return modDown(sum, a[0].scale(), a[0].logSlots());
+        } finally {
+            if (sum != null) {
+                sum.close();
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------- double hoisting (LinearTransform)
 
     /**

@@ -190,6 +190,32 @@ class EvaluatorTest {
     }
 
     @Test
+    void rotationSumWithOneModDownEqualsRotationsThenAdds() {
+        int level = params.maxLevel() - 1;
+        try (Ciphertext a = encrypt(x, level); Ciphertext b = encrypt(y, level);
+                Ciphertext ra = evaluator.rotate(a, ROTATIONS[0]); Ciphertext rb = evaluator.rotate(b, ROTATIONS[1]);
+                Ciphertext partial = evaluator.add(ra, rb); Ciphertext want = evaluator.add(partial, b);
+                Ciphertext got = evaluator.rotateSum(new Ciphertext[] {a, b, b},
+                        new int[] {ROTATIONS[0], ROTATIONS[1], 0})) {
+            assertEquals(level, got.level());
+            assertEquals(want.scale(), got.scale());
+            Precision p = Precision.of(decrypt(got), decrypt(want));
+            assertTrue(p.worstBits() > 16, "rotateSum against rotations and additions: " + p);
+            double[] sum = new double[x.length];
+            int s = params.slots();
+            for (int i = 0; i < s; i++) {
+                sum[i] = x[(i + ROTATIONS[0]) % s] + y[(i + ROTATIONS[1]) % s] + y[i];
+            }
+            assertPrecision("rotateSum", sum, got, 16);
+            try (Ciphertext low = encrypt(x, level - 1)) {
+                assertThrows(IllegalArgumentException.class,
+                        () -> evaluator.rotateSum(new Ciphertext[] {a, low}, new int[] {1, 2}));
+            }
+            assertThrows(IllegalArgumentException.class, () -> evaluator.rotateSum(new Ciphertext[] {a}, new int[0]));
+        }
+    }
+
+    @Test
     void hoistedRotationsEqualSeparateOnes() {
         try (Ciphertext a = encrypt(x, params.maxLevel() - 2)) {
             Ciphertext[] hoisted = evaluator.rotateHoisted(a, ROTATIONS);

@@ -232,6 +232,41 @@ public final class CkksHeEvaluator implements HeEvaluator<CkksCiphertext> {
         return out;
     }
 
+    /**
+     * The sum of the rotations with one ModDown ({@link Evaluator#rotateSum}); counted as the simulator counts the
+     * sum term by term. The terms must share a level, scale and pending rescales.
+     */
+    @Override
+    public CkksCiphertext rotateSum(List<CkksCiphertext> a, int[] steps) {
+        if (a.isEmpty() || a.size() != steps.length) {
+            throw new IllegalArgumentException("rotateSum: " + a.size() + " ciphertexts and " + steps.length
+                    + " steps");
+        }
+        CkksCiphertext first = check(a.getFirst());
+        Ciphertext[] cts = new Ciphertext[a.size()];
+        int[] normalized = new int[steps.length];
+        for (int i = 0; i < cts.length; i++) {
+            CkksCiphertext x = check(a.get(i));
+            if (x.level() != first.level() || x.pendingRescales != first.pendingRescales) {
+                throw new IllegalStateException("rotateSum: terms at different levels or pending rescales");
+            }
+            cts[i] = x.ciphertext;
+            normalized[i] = Math.floorMod(steps[i], slots);
+        }
+        long start = System.nanoTime();
+        evaluator.requireRotationKeys("rotateSum", normalized);
+        Ciphertext r = evaluator.rotateSum(cts, normalized);
+        for (int s : normalized) {
+            if (s != 0) {
+                rotations++;
+                countStep(s);
+            }
+        }
+        additions += cts.length - 1;
+        time(Operation.ROTATE, start);
+        return create(r, first.levelsUsed, first.pendingRescales);
+    }
+
     // ------------------------------------------------------------------------------------------------ additive
 
     @Override

@@ -132,9 +132,11 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
         int p = in.frame().blockSize();
         List<C> result = new ArrayList<>(out.ciphertexts());
         for (int k = 0; k < out.ciphertexts(); k++) {
-            C sum = null;
+            List<C> groups = new ArrayList<>();
+            List<Integer> giantSteps = new ArrayList<>();
             for (int g = 0; g < diagonals(); g += babySteps) {
-                C group = null;
+                List<C> ys = new ArrayList<>();
+                int[] babyRotations = new int[babySteps];
                 for (int b = 0; b < babySteps; b++) {
                     List<C> terms = new ArrayList<>();
                     List<double[]> plains = new ArrayList<>();
@@ -144,10 +146,13 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
                             plains.add(plaintext(w, k, g + b, j, t));
                         }
                     }
-                    group = ev.accumulate(group, rotate(ev, ev.multiplyPlainSum(terms, plains), b * p));
+                    ys.add(ev.multiplyPlainSum(terms, plains));
+                    babyRotations[b] = b * p;
                 }
-                sum = ev.accumulate(sum, rotate(ev, group, g * p));
+                groups.add(sum(ev, ys, babyRotations));
+                giantSteps.add(g * p);
             }
+            C sum = sum(ev, groups, giantSteps.stream().mapToInt(Integer::intValue).toArray());
             C gathered = gather(ev, sum);
             C rescaled = ev.rescale(gathered);
             ev.release(gathered);
@@ -177,14 +182,13 @@ public abstract sealed class HeConvolution permits CAConv, RAConv {
         return v;
     }
 
-
-    /** x rotated left by steps, releasing x (x itself for a zero step). */
-    static <C> C rotate(HeEvaluator<C> ev, C x, int steps) {
-        if (steps == 0) {
-            return x;
+    /** The sum of the terms rotated left by their steps, releasing the terms (the one term itself if unrotated). */
+    private static <C> C sum(HeEvaluator<C> ev, List<C> terms, int[] steps) {
+        if (terms.size() == 1 && steps[0] == 0) {
+            return terms.getFirst();
         }
-        C r = ev.rotate(x, steps);
-        ev.release(x);
-        return r;
+        C s = ev.rotateSum(terms, steps);
+        terms.forEach(ev::release);
+        return s;
     }
 }

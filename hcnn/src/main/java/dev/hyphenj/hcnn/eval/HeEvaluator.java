@@ -39,6 +39,23 @@ public interface HeEvaluator<C> {
      */
     List<C> rotateHoisted(C a, int[] steps);
 
+    /**
+     * The sum of a[i] rotated left by steps[i] (a zero step adds a[i] itself; at least one term): counted as the
+     * rotations and additions of summing them one by one, which is what it does unless an implementation shares work
+     * between the rotations (one ModDown for the sum in CKKS). The operands are kept.
+     */
+    default C rotateSum(List<C> a, int[] steps) {
+        if (a.isEmpty() || a.size() != steps.length) {
+            throw new IllegalArgumentException("rotateSum: " + a.size() + " ciphertexts and " + steps.length
+                    + " steps");
+        }
+        C sum = null;
+        for (int i = 0; i < a.size(); i++) {
+            sum = accumulate(sum, rotate(a.get(i), steps[i]));
+        }
+        return sum;
+    }
+
     /** a + b, slot-wise. */
     C add(C a, C b);
 
