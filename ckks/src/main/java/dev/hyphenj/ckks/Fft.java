@@ -75,15 +75,18 @@ final class Fft {
 
     /**
      * In place, the stages of the transform with the given sign (+1 forward, -1 inverse, unscaled) on values already
-     * in bit-reversed order: the scalar first stages, then the vector kernel for half-lengths from the vector length.
+     * in bit-reversed order. With the vector kernels: the stages within one vector in registers (in scalar code for
+     * vector lengths other than 4 and 8), then the others two at a time; sizes below one vector stay scalar.
      */
     void butterflies(double[] re, double[] im, double sign) {
-        int half = firstTwoStages(re, im, sign);
-        if (VECTOR) {
-            half = stages(re, im, sign, half, EncoderVectors.LANES);
+        if (VECTOR && size >= EncoderVectors.LANES && EncoderVectors.IN_REGISTER) {
+            EncoderVectors.firstStages(re, im, sign, stageCos, stageSin, size);
+            EncoderVectors.fftStages(re, im, sign, stageCos, stageSin, EncoderVectors.LANES, size);
+        } else if (VECTOR) {
+            int half = stages(re, im, sign, firstTwoStages(re, im, sign), EncoderVectors.LANES);
             EncoderVectors.fftStages(re, im, sign, stageCos, stageSin, half, size);
         } else {
-            stages(re, im, sign, half, size);
+            stages(re, im, sign, firstTwoStages(re, im, sign), size);
         }
     }
 
