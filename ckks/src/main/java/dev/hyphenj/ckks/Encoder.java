@@ -265,25 +265,24 @@ public final class Encoder {
         int gap = n / m, logGap = Integer.numberOfTrailingZeros(gap);
         RnsPoly p = RnsPoly.allocate(basis);
         Parallel.forEach(basis.size(), l -> {
-            int[] residues = scratch(RESIDUES, m);
             long q = basis.prime(l);
+            MemorySegment limb = p.limb(l);
+            MemorySegment small = limb.asSlice(0, (long) m * Integer.BYTES); // the residues go straight here
             if (Fft.VECTOR) {
-                EncoderVectors.reduce(rounded, m, q, residues);
+                EncoderVectors.reduce(rounded, m, q, small);
             } else {
-                reduce(rounded, 0, m, q, residues);
+                reduce(rounded, 0, m, q, small);
             }
             if (huge) {
                 for (int i = 0; i < m; i++) {
                     if (Math.abs(coefficients[i]) >= 0x1p62) {
-                        residues[i] = (int) residue(coefficients[i], q);
+                        small.setAtIndex(ValueLayout.JAVA_INT, i, (int) residue(coefficients[i], q));
                     }
                 }
             }
-            MemorySegment limb = p.limb(l);
-            MemorySegment small = limb.asSlice(0, (long) m * Integer.BYTES);
-            MemorySegment.copy(residues, 0, small, ValueLayout.JAVA_INT, 0, m);
             KERNELS.forwardNtt(small, basis.tables(l).subring(m));
             if (gap > 1) {
+                int[] residues = scratch(RESIDUES, m);
                 MemorySegment.copy(small, ValueLayout.JAVA_INT, 0, residues, 0, m);
                 int[] full = scratch(EXPANDED, n);
                 for (int i = 0; i < n; i++) {
@@ -314,10 +313,11 @@ public final class Encoder {
     }
 
     /**
-     * residues[i] = rounded[i] mod q for i in [from, to), exact for |rounded[i]| below 2^62: the quotient estimated
-     * in double is within 1, so two conditional corrections finish. {@link EncoderVectors#reduce} is its vector form.
+     * The int at index i of residues = rounded[i] mod q for i in [from, to), exact for |rounded[i]| below 2^62: the
+     * quotient estimated in double is within 1, so two conditional corrections finish. {@link EncoderVectors#reduce}
+     * is its vector form.
      */
-    static void reduce(long[] rounded, int from, int to, long q, int[] residues) {
+    static void reduce(long[] rounded, int from, int to, long q, MemorySegment residues) {
         double inv = 1.0 / q;
         for (int i = from; i < to; i++) {
             long v = rounded[i];
@@ -325,12 +325,12 @@ public final class Encoder {
             r += (r >> 63) & q;
             r -= q;
             r += (r >> 63) & q;
-            residues[i] = (int) r;
+            residues.setAtIndex(ValueLayout.JAVA_INT, i, (int) r);
         }
     }
 
     private static final Kernels KERNELS = Kernels.get();
-    /** Per-thread arrays for one limb's residues and for its expansion from a subring. */
+    /** Per-thread arrays for one limb's transformed residues and for their expansion from a subring. */
     private static final ThreadLocal<int[]> RESIDUES = ThreadLocal.withInitial(() -> new int[0]);
     private static final ThreadLocal<int[]> EXPANDED = ThreadLocal.withInitial(() -> new int[0]);
     /** Per-thread arrays for the FFT's real and imaginary parts. */

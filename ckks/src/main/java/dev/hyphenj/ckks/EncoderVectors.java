@@ -5,6 +5,8 @@ import static jdk.incubator.vector.VectorOperators.D2L;
 import static jdk.incubator.vector.VectorOperators.L2D;
 import static jdk.incubator.vector.VectorOperators.L2I;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -28,6 +30,7 @@ final class EncoderVectors {
     /** Ints in half the width, so that a long vector narrows to one of them lane for lane. */
     static final VectorSpecies<Integer> INTS =
             VectorSpecies.of(int.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Doubles (and longs) per vector: 8 at 512 bits. */
     static final int LANES = D.length();
 
@@ -207,10 +210,10 @@ final class EncoderVectors {
     }
 
     /**
-     * {@link Encoder#reduce} over [0, m): residues[i] = rounded[i] mod q, with the same quotient estimate
+     * {@link Encoder#reduce} over [0, m): the ints of residues = rounded[i] mod q, with the same quotient estimate
      * (long) (v * (1.0 / q)) and the same two corrections, the residues narrowed from long lanes to int lanes.
      */
-    static void reduce(long[] rounded, int m, long q, int[] residues) {
+    static void reduce(long[] rounded, int m, long q, MemorySegment residues) {
         int bound = LONGS.loopBound(m);
         double inv = 1.0 / q;
         for (int i = 0; i < bound; i += LANES) {
@@ -220,7 +223,7 @@ final class EncoderVectors {
             r = r.add(r.lanewise(ASHR, 63).and(q));
             r = r.sub(q);
             r = r.add(r.lanewise(ASHR, 63).and(q));
-            ((IntVector) r.convertShape(L2I, INTS, 0)).intoArray(residues, i);
+            ((IntVector) r.convertShape(L2I, INTS, 0)).intoMemorySegment(residues, (long) i * Integer.BYTES, ORDER);
         }
         Encoder.reduce(rounded, bound, m, q, residues);
     }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -202,10 +205,7 @@ class EncoderVectorsTest {
             long[] wantRounded = new long[want.length], gotRounded = new long[want.length];
             assertEquals(Encoder.round(want, wantRounded, 0), EncoderVectors.round(want, gotRounded));
             assertArrayEquals(wantRounded, gotRounded, "rounding, trial " + t);
-            int[] wantResidues = new int[want.length], gotResidues = new int[want.length];
-            Encoder.reduce(wantRounded, 0, want.length, q, wantResidues);
-            EncoderVectors.reduce(wantRounded, want.length, q, gotResidues);
-            assertArrayEquals(wantResidues, gotResidues, "reduction, trial " + t);
+            assertArrayEquals(reduceScalar(wantRounded, q), reduceVector(wantRounded, q), "reduction, trial " + t);
         }
     }
 
@@ -227,11 +227,24 @@ class EncoderVectorsTest {
                 };
             }
             for (long q : primes) {
-                int[] want = new int[m], got = new int[m];
-                Encoder.reduce(v, 0, m, q, want);
-                EncoderVectors.reduce(v, m, q, got);
-                assertArrayEquals(want, got, m + " values mod " + q);
+                assertArrayEquals(reduceScalar(v, q), reduceVector(v, q), m + " values mod " + q);
             }
+        }
+    }
+
+    private static int[] reduceScalar(long[] v, long q) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate((long) v.length * Integer.BYTES);
+            Encoder.reduce(v, 0, v.length, q, out);
+            return out.toArray(ValueLayout.JAVA_INT);
+        }
+    }
+
+    private static int[] reduceVector(long[] v, long q) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate((long) v.length * Integer.BYTES);
+            EncoderVectors.reduce(v, v.length, q, out);
+            return out.toArray(ValueLayout.JAVA_INT);
         }
     }
 }
