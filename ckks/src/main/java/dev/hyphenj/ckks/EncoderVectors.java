@@ -210,13 +210,12 @@ final class EncoderVectors {
     }
 
     /**
-     * {@link Encoder#reduce} over [0, m): the ints of residues = rounded[i] mod q, with the same quotient estimate
-     * (long) (v * (1.0 / q)) and the same two corrections, the residues narrowed from long lanes to int lanes.
+     * {@link Encoder#reduce} over [0, m), m a multiple of {@link #LANES}, written as ints into the segment: the same
+     * quotient estimate (long) (v * (1.0 / q)) and the same two corrections, narrowed from long lanes to int lanes.
      */
     static void reduce(long[] rounded, int m, long q, MemorySegment residues) {
-        int bound = LONGS.loopBound(m);
         double inv = 1.0 / q;
-        for (int i = 0; i < bound; i += LANES) {
+        for (int i = 0; i < m; i += LANES) {
             LongVector v = LongVector.fromArray(LONGS, rounded, i);
             LongVector quotient = (LongVector) ((DoubleVector) v.convert(L2D, 0)).mul(inv).convert(D2L, 0);
             LongVector r = v.sub(quotient.mul(q)); // in [-q, 2q)
@@ -225,6 +224,5 @@ final class EncoderVectors {
             r = r.add(r.lanewise(ASHR, 63).and(q));
             ((IntVector) r.convertShape(L2I, INTS, 0)).intoMemorySegment(residues, (long) i * Integer.BYTES, ORDER);
         }
-        Encoder.reduce(rounded, bound, m, q, residues);
     }
 }
