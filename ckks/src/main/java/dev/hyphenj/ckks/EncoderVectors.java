@@ -59,10 +59,11 @@ final class EncoderVectors {
 
     /**
      * The stages of {@link Fft#butterflies} with half-lengths 1, 2, .., LANES/2 (LANES 4 or 8, see
-     * {@link #IN_REGISTER}; size a multiple of LANES), in place: each block of LANES values is one vector, and each stage pairs lane i with lane i ^ h by a
-     * rearrangement. The first two stages are {@link Fft}'s special ones (no products: sums and differences, then
-     * the factor +-i as -sign m + i sign r); the later ones multiply by their twiddles like {@link #fftStages}. The
-     * upper lane of each pair gets a - x and the lower one a + x, as in the scalar code.
+     * {@link #IN_REGISTER}; size a multiple of LANES), in place: each block of LANES values is one vector, and each
+     * stage pairs lane i with lane i ^ h by a rearrangement. The first two stages are {@link Fft}'s special ones (no
+     * products: sums and differences, then the factor +-i as -sign m + i sign r); the stage h = 4 multiplies by its
+     * twiddles like {@link #fftStages}. The upper lane of each pair gets a - x and the lower one a + x, as in the
+     * scalar code.
      */
     static void firstStages(double[] re, double[] im, double sign, double[] cos, double[] sin, int size) {
         // the h = 4 twiddles lane by lane (lanes 4 + k of a vector of 8), as the scalar stage reads them
