@@ -41,7 +41,8 @@ public final class Encoder {
 
     /** Encodes real values (imaginary parts zero) at the parameters' slot count. */
     public Plaintext encode(double[] values, int level, double scale) {
-        return encode(values, new double[values.length], level, scale, params.logSlots());
+        int logSlots = params.logSlots();
+        return new Plaintext(encodeOver(values, null, params.basisQ(level), scale, logSlots), level, scale, logSlots);
     }
 
     /**
@@ -62,43 +63,95 @@ public final class Encoder {
      */
     RnsPoly encodeOver(double[] re, double[] im, RnsBasis basis, double scale, int logSlots) {
         int slots = checkSlots(logSlots);
-        if (re.length != im.length || re.length > slots) {
-            throw new IllegalArgumentException("encode: " + re.length + " real and " + im.length
-                    + " imaginary parts for " + slots + " slots");
+        if ((im != null && re.length != im.length) || re.length > slots) {
+            throw new IllegalArgumentException("encode: " + re.length + " real and "
+                    + (im == null ? "no" : Integer.toString(im.length)) + " imaginary parts for " + slots + " slots");
         }
         checkScale(scale);
         int period = re.length == slots ? period(re, im) : slots;
-        return toNttPoly(coefficients(re, im, scale, period), basis);
+        Work work = Work.take(period);
+        try {
+            coefficients(re, im, scale, period, work);
+            return toNttPoly(work.coefficients, 2 * period, work.rounded, basis);
+        } finally {
+            Work.give(work);
+        }
     }
 
     /**
-     * The 2p coefficients of X^(k N / 2p), before rounding, of re + i im (at most p values, zeros after them) as a
-     * message of p slots at the given scale: permute, inverse DFT, untwist by w^-k, scale.
+     * The 2p coefficients of X^(k N / 2p), before rounding, of re + i im (at most p values, zeros after them; im null
+     * for real values) as a message of p slots at the given scale: permute, inverse DFT, untwist by w^-k, scale.
      */
     static double[] coefficients(double[] re, double[] im, double scale, int period) {
+        Work work = new Work();
+        work.fit(period);
+        coefficients(re, im, scale, period, work);
+        return Arrays.copyOf(work.coefficients, 2 * period);
+    }
+
+    /** {@link #coefficients(double[], double[], double, int)} into work.coefficients, with work's FFT arrays. */
+    private static void coefficients(double[] re, double[] im, double scale, int period, Work work) {
         Fft fft = fft(Integer.numberOfTrailingZeros(period));
         // Scatter the slots straight into the FFT's bit-reversed input order (missing slots are zeros; a scatter
-        // measured 3x faster than the gather). The arrays are per-thread scratch: nothing between here and the
-        // untwist can run another encode on this thread.
-        double[] ur = doubleScratch(FFT_RE, period), ui = doubleScratch(FFT_IM, period);
+        // measured 3x faster than the gather).
+        double[] ur = work.re, ui = work.im;
         int count = Math.min(re.length, period);
         if (count < period) {
             Arrays.fill(ur, 0, period, 0);
+        }
+        if (count < period || im == null) {
             Arrays.fill(ui, 0, period, 0);
         }
         for (int j = 0; j < count; j++) {
-            int i = fft.inputPosition[j];
-            ur[i] = re[j];
-            ui[i] = im[j];
+            ur[fft.inputPosition[j]] = re[j];
+        }
+        for (int j = 0; im != null && j < count; j++) {
+            ui[fft.inputPosition[j]] = im[j];
         }
         fft.butterflies(ur, ui, -1); // the inverse DFT, without its 1/period (applied in the untwist)
-        double[] coefficients = new double[2 * period];
         if (Fft.VECTOR) {
-            EncoderVectors.untwist(fft, ur, ui, scale, coefficients);
+            EncoderVectors.untwist(fft, ur, ui, scale, work.coefficients);
         } else {
-            untwist(fft, ur, ui, scale, coefficients, 0);
+            untwist(fft, ur, ui, scale, work.coefficients, 0);
         }
-        return coefficients;
+    }
+
+    /**
+     * The arrays of one encode, kept per thread between encodes (at 2^15 slots they are 1.5 MiB, which a fresh
+     * allocation zeroes every time). A thread takes its arrays and gives them back when done: an encode nested in
+     * another on the same thread (a pool thread may run queued tasks while it waits in Parallel.forEach) finds none
+     * and uses arrays of its own.
+     */
+    private static final class Work {
+        private static final ThreadLocal<Work> HELD = new ThreadLocal<>();
+        /** The FFT's real and imaginary parts (p values), the coefficients and their rounded values (2p). */
+        double[] re = new double[0];
+        double[] im = new double[0];
+        double[] coefficients = new double[0];
+        long[] rounded = new long[0];
+
+        static Work take(int period) {
+            Work work = HELD.get();
+            HELD.set(null);
+            if (work == null) {
+                work = new Work();
+            }
+            work.fit(period);
+            return work;
+        }
+
+        static void give(Work work) {
+            HELD.set(work);
+        }
+
+        void fit(int period) {
+            if (re.length < period) {
+                re = new double[period];
+                im = new double[period];
+                coefficients = new double[2 * period];
+                rounded = new long[2 * period];
+            }
+        }
     }
 
     /**
@@ -117,7 +170,10 @@ public final class Encoder {
         }
     }
 
-    /** The smallest power of two p with v[i] = v[i + p] for every i, for v = re + i im of power-of-two length. */
+    /**
+     * The smallest power of two p with v[i] = v[i + p] for every i, for v = re + i im of power-of-two length (im null
+     * for real values).
+     */
     static int period(double[] re, double[] im) {
         int p = re.length;
         while (p > 1 && repeats(re, im, p / 2)) {
@@ -129,7 +185,7 @@ public final class Encoder {
     /** Whether the first 2 half values of re + i im are their first half twice. */
     private static boolean repeats(double[] re, double[] im, int half) {
         for (int i = 0; i < half; i++) {
-            if (re[i] != re[i + half] || im[i] != im[i + half]) {
+            if (re[i] != re[i + half] || (im != null && im[i] != im[i + half])) {
                 return false;
             }
         }
@@ -256,12 +312,16 @@ public final class Encoder {
      * 2^e.
      */
     static RnsPoly toNttPoly(double[] coefficients, RnsBasis basis) {
-        int n = basis.n(), m = coefficients.length;
+        return toNttPoly(coefficients, coefficients.length, new long[coefficients.length], basis);
+    }
+
+    /** {@link #toNttPoly(double[], RnsBasis)} of the first m coefficients, rounded into the given array. */
+    private static RnsPoly toNttPoly(double[] coefficients, int m, long[] rounded, RnsBasis basis) {
+        int n = basis.n();
         if (Integer.bitCount(m) != 1 || m > n) {
             throw new IllegalArgumentException(m + " coefficients do not fill a subring of degree dividing " + n);
         }
-        long[] rounded = new long[m];
-        boolean huge = Fft.VECTOR ? EncoderVectors.round(coefficients, rounded) : round(coefficients, rounded, 0);
+        boolean huge = Fft.VECTOR ? EncoderVectors.round(coefficients, m, rounded) : round(coefficients, rounded, 0, m);
         int gap = n / m, logGap = Integer.numberOfTrailingZeros(gap);
         RnsPoly p = RnsPoly.allocate(basis);
         Parallel.forEach(basis.size(), l -> {
@@ -297,13 +357,13 @@ public final class Encoder {
     }
 
     /**
-     * rounded[i] = Math.round(coefficients[i]) for i from {@code from}; whether any of them is at least 2^62 in
+     * rounded[i] = Math.round(coefficients[i]) for i in [from, to); whether any of them is at least 2^62 in
      * magnitude (and needs {@link #residue}). A NaN or infinite coefficient is an error. {@link EncoderVectors#round}
      * is its vector form.
      */
-    static boolean round(double[] coefficients, long[] rounded, int from) {
+    static boolean round(double[] coefficients, long[] rounded, int from, int to) {
         boolean anyHuge = false;
-        for (int i = from; i < coefficients.length; i++) {
+        for (int i = from; i < to; i++) {
             double x = coefficients[i];
             if (Double.isNaN(x) || Double.isInfinite(x)) {
                 throw new IllegalArgumentException("cannot encode " + x + " (coefficient " + i + ")");
@@ -334,19 +394,6 @@ public final class Encoder {
     /** Per-thread arrays for one limb's residues and for their expansion from a subring. */
     private static final ThreadLocal<int[]> RESIDUES = ThreadLocal.withInitial(() -> new int[0]);
     private static final ThreadLocal<int[]> EXPANDED = ThreadLocal.withInitial(() -> new int[0]);
-    /** Per-thread arrays for the FFT's real and imaginary parts. */
-    private static final ThreadLocal<double[]> FFT_RE = ThreadLocal.withInitial(() -> new double[0]);
-    private static final ThreadLocal<double[]> FFT_IM = ThreadLocal.withInitial(() -> new double[0]);
-
-    /** The per-thread array of at least n doubles. */
-    private static double[] doubleScratch(ThreadLocal<double[]> local, int n) {
-        double[] r = local.get();
-        if (r.length < n) {
-            r = new double[n];
-            local.set(r);
-        }
-        return r;
-    }
 
     /** The per-thread array of at least n ints. */
     private static int[] scratch(ThreadLocal<int[]> local, int n) {

@@ -183,15 +183,16 @@ final class EncoderVectors {
     }
 
     /**
-     * {@link Encoder#round}: rounded[i] = Math.round(coefficients[i]), and whether any |coefficient| >= 2^62.
+     * {@link Encoder#round} over [0, m): rounded[i] = Math.round(coefficients[i]), and whether any |coefficient| is
+     * at least 2^62.
      * Math.round(x) = floor(x + 1/2) is formed from t = (long) x (towards zero) and the exact fraction f = x - t
      * (exact: below 2^52, x and t share their integer bits; from 2^52 on x is an integer and f = 0): t + 1 where
      * f >= 1/2, t - 1 where f < -1/2, else t. At 2^62 and beyond (where a saturated t makes f meaningless) t alone
      * is taken, which is Math.round's value there too. A NaN or infinite coefficient goes to the scalar loop, which
      * names it in its exception.
      */
-    static boolean round(double[] coefficients, long[] rounded) {
-        int m = coefficients.length, bound = D.loopBound(m);
+    static boolean round(double[] coefficients, int m, long[] rounded) {
+        int bound = D.loopBound(m);
         VectorMask<Double> finite = D.maskAll(true), huge = D.maskAll(false);
         for (int i = 0; i < bound; i += LANES) {
             DoubleVector x = DoubleVector.fromArray(D, coefficients, i), a = x.abs();
@@ -205,9 +206,9 @@ final class EncoderVectors {
             t.add(1L, up).sub(1L, down).intoArray(rounded, i);
         }
         if (!finite.allTrue()) {
-            return Encoder.round(coefficients, rounded, 0); // throws
+            return Encoder.round(coefficients, rounded, 0, m); // throws
         }
-        return Encoder.round(coefficients, rounded, bound) | huge.anyTrue();
+        return Encoder.round(coefficients, rounded, bound, m) | huge.anyTrue();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.hyphenj.ckks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hyphenj.ntt.Parallel;
 import dev.hyphenj.ntt.RnsPoly;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class EncoderReferenceTest {
                     int slots = 1 << logSlots;
                     int period = v[0].length == slots ? Encoder.period(v[0], v[1]) : slots;
                     double[] want = ReferenceEncoder.coefficients(v[0], v[1], scale, logSlots);
-                    double[] got = Encoder.coefficients(v[0], v[1], scale, period);
+                    double[] got = Encoder.coefficients(v[0], kind == Kind.REAL ? null : v[1], scale, period);
                     String what = kind + " vector of 2^" + logSlots + " slots, period " + period + ", scale " + scale;
                     assertEquals(want.length, got.length, what);
                     for (int i = 0; i < want.length; i++) {
@@ -75,7 +76,61 @@ class EncoderReferenceTest {
                                         + scale + ", limb " + l);
                             }
                         }
+                        if (kind == Kind.REAL && logSlots == params.logSlots()) { // encode(values): no imaginary array
+                            try (Plaintext pt = encoder.encode(v[0], level, scale);
+                                    RnsPoly want = ReferenceEncoder.encode(v[0], v[1], params.basisQ(level), scale,
+                                            logSlots)) {
+                                for (int l = 0; l < want.limbCount(); l++) {
+                                    assertArrayEquals(want.limbToArray(l), pt.poly().limbToArray(l),
+                                            "real values at level " + level + ", scale " + scale + ", limb " + l);
+                                }
+                            }
+                        }
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Encodes run inside Parallel.forEach tasks with two threads, each running its own Parallel.forEach over the limbs:
+     * a pool thread that waits may run another encode on the same thread, which must not share the first one's
+     * per-thread arrays. Every result is still the reference's.
+     */
+    @Test
+    void nestedParallelEncodesAreTheReferenceOnes() {
+        Parameters params = TestParameters.SCALE_30;
+        Encoder encoder = new Encoder(params);
+        int count = 24, level = params.maxLevel();
+        double[][][] vectors = new double[count][][];
+        SplittableRandom rnd = new SplittableRandom(13);
+        for (int t = 0; t < count; t++) {
+            vectors[t] = vector(Kind.values()[t % Kind.values().length], params.logSlots(), rnd);
+        }
+        int[][][] got = new int[count][][];
+        String saved = System.getProperty(Parallel.PROPERTY);
+        try {
+            System.setProperty(Parallel.PROPERTY, "2");
+            Parallel.forEach(count, t -> {
+                try (Plaintext pt = encoder.encode(vectors[t][0], vectors[t][1], level, 0x1p40, params.logSlots())) {
+                    got[t] = new int[pt.poly().limbCount()][];
+                    for (int l = 0; l < got[t].length; l++) {
+                        got[t][l] = pt.poly().limbToArray(l);
+                    }
+                }
+            });
+        } finally {
+            if (saved == null) {
+                System.clearProperty(Parallel.PROPERTY);
+            } else {
+                System.setProperty(Parallel.PROPERTY, saved);
+            }
+        }
+        for (int t = 0; t < count; t++) {
+            try (RnsPoly want = ReferenceEncoder.encode(vectors[t][0], vectors[t][1], params.basisQ(level), 0x1p40,
+                    params.logSlots())) {
+                for (int l = 0; l < want.limbCount(); l++) {
+                    assertArrayEquals(want.limbToArray(l), got[t][l], "vector " + t + ", limb " + l);
                 }
             }
         }

@@ -145,14 +145,14 @@ class EncoderVectorsTest {
                             : Math.scalb(rnd.nextDouble(-1, 1), rnd.nextInt(t == 3 ? 75 : 62));
                 }
                 long[] want = new long[m], got = new long[m];
-                boolean wantHuge = Encoder.round(c, want, 0), gotHuge = EncoderVectors.round(c, got);
+                boolean wantHuge = Encoder.round(c, want, 0, m), gotHuge = EncoderVectors.round(c, m, got);
                 assertArrayEquals(want, got, "rounding " + m + " values, trial " + t);
                 assertEquals(wantHuge, gotHuge, "whether any is at least 2^62, " + m + " values, trial " + t);
             }
         }
         double[] edges = ROUNDING_EDGES.clone();
         long[] want = new long[edges.length], got = new long[edges.length];
-        assertEquals(Encoder.round(edges, want, 0), EncoderVectors.round(edges, got));
+        assertEquals(Encoder.round(edges, want, 0, edges.length), EncoderVectors.round(edges, edges.length, got));
         assertArrayEquals(want, got, Arrays.toString(edges));
     }
 
@@ -163,9 +163,9 @@ class EncoderVectorsTest {
                 double[] c = new double[64];
                 c[position] = bad;
                 String want = assertThrows(IllegalArgumentException.class,
-                        () -> Encoder.round(c, new long[64], 0)).getMessage();
+                        () -> Encoder.round(c, new long[64], 0, 64)).getMessage();
                 String got = assertThrows(IllegalArgumentException.class,
-                        () -> EncoderVectors.round(c, new long[64])).getMessage();
+                        () -> EncoderVectors.round(c, 64, new long[64])).getMessage();
                 assertEquals(want, got);
             }
         }
@@ -204,7 +204,8 @@ class EncoderVectorsTest {
                 want[i] = ROUNDING_EDGES[rnd.nextInt(ROUNDING_EDGES.length)];
             }
             long[] wantRounded = new long[want.length], gotRounded = new long[want.length];
-            assertEquals(Encoder.round(want, wantRounded, 0), EncoderVectors.round(want, gotRounded));
+            assertEquals(Encoder.round(want, wantRounded, 0, want.length),
+                    EncoderVectors.round(want, want.length, gotRounded));
             assertArrayEquals(wantRounded, gotRounded, "rounding, trial " + t);
             assertArrayEquals(reduceScalar(wantRounded, q), reduceVector(wantRounded, q), "reduction, trial " + t);
         }
