@@ -57,9 +57,9 @@ public final class Encoder {
      * The encoding of re + i im at the given scale as a polynomial over any basis of this ring (NTT domain): over
      * Q_level it is {@link #encode}'s; over Q_level and P it multiplies ciphertexts kept before their ModDown.
      *
-     * <p>A vector that repeats with a period p below its slot count s is a message of p slots (slot j and j + p
-     * coincide), a polynomial in X^(N/2p): it is encoded as one, whose FFT, rounding and NTTs cost p/s of the
-     * full ones ({@link NttTables#subring}); the polynomial is the same.
+     * <p>im may be null for real values (zero imaginary parts). A vector that repeats with a period p below its slot
+     * count s is a message of p slots (slot j and j + p coincide), a polynomial in X^(N/2p): it is encoded as one,
+     * whose FFT, rounding and NTTs cost p/s of the full ones ({@link NttTables#subring}); the polynomial is the same.
      */
     RnsPoly encodeOver(double[] re, double[] im, RnsBasis basis, double scale, int logSlots) {
         int slots = checkSlots(logSlots);
@@ -118,9 +118,9 @@ public final class Encoder {
 
     /**
      * The arrays of one encode, kept per thread between encodes (at 2^15 slots they are 1.5 MiB, which a fresh
-     * allocation zeroes every time). A thread takes its arrays and gives them back when done: an encode nested in
-     * another on the same thread (a pool thread may run queued tasks while it waits in Parallel.forEach) finds none
-     * and uses arrays of its own.
+     * allocation zeroes every time). A thread takes its arrays and gives them back when done, so that an encode
+     * nested in another on the same thread (should a pool thread run another task while it waits in
+     * Parallel.forEach) finds none and uses arrays of its own instead of overwriting those still being read.
      */
     private static final class Work {
         private static final ThreadLocal<Work> HELD = new ThreadLocal<>();

@@ -93,9 +93,9 @@ class EncoderReferenceTest {
     }
 
     /**
-     * Encodes run inside Parallel.forEach tasks with two threads, each running its own Parallel.forEach over the limbs:
-     * a pool thread that waits may run another encode on the same thread, which must not share the first one's
-     * per-thread arrays. Every result is still the reference's.
+     * Encodes run inside Parallel.forEach tasks with two threads, each running its own Parallel.forEach over the limbs
+     * (concurrent encodes, and nested ones should a waiting pool thread run another task): each uses its own
+     * per-thread arrays, and every result is still the reference's.
      */
     @Test
     void nestedParallelEncodesAreTheReferenceOnes() {
