@@ -41,7 +41,8 @@ public final class Encoder {
 
     /** Encodes real values (imaginary parts zero) at the parameters' slot count. */
     public Plaintext encode(double[] values, int level, double scale) {
-        return encode(values, new double[values.length], level, scale, params.logSlots());
+        int logSlots = params.logSlots();
+        return new Plaintext(encodeOver(values, null, params.basisQ(level), scale, logSlots), level, scale, logSlots);
     }
 
     /**
@@ -56,35 +57,123 @@ public final class Encoder {
      * The encoding of re + i im at the given scale as a polynomial over any basis of this ring (NTT domain): over
      * Q_level it is {@link #encode}'s; over Q_level and P it multiplies ciphertexts kept before their ModDown.
      *
-     * <p>A vector that repeats with a period p below its slot count s is a message of p slots (slot j and j + p
-     * coincide), a polynomial in X^(N/2p): it is encoded as one, whose FFT, rounding and NTTs cost p/s of the
-     * full ones ({@link NttTables#subring}); the polynomial is the same.
+     * <p>im may be null for real values (zero imaginary parts). A vector that repeats with a period p below its slot
+     * count s is a message of p slots (slot j and j + p coincide), a polynomial in X^(N/2p): it is encoded as one,
+     * whose FFT, rounding and NTTs cost p/s of the full ones ({@link NttTables#subring}); the polynomial is the same.
      */
     RnsPoly encodeOver(double[] re, double[] im, RnsBasis basis, double scale, int logSlots) {
         int slots = checkSlots(logSlots);
-        if (re.length != im.length || re.length > slots) {
-            throw new IllegalArgumentException("encode: " + re.length + " real and " + im.length
-                    + " imaginary parts for " + slots + " slots");
+        if ((im != null && re.length != im.length) || re.length > slots) {
+            throw new IllegalArgumentException("encode: " + re.length + " real and "
+                    + (im == null ? "no" : Integer.toString(im.length)) + " imaginary parts for " + slots + " slots");
         }
         checkScale(scale);
         int period = re.length == slots ? period(re, im) : slots;
-        Fft fft = fft(Integer.numberOfTrailingZeros(period));
-        double[] ur = new double[period], ui = new double[period];
-        for (int j = 0; j < Math.min(re.length, period); j++) {
-            ur[fft.slotToIndex[j]] = re[j];
-            ui[fft.slotToIndex[j]] = im[j];
+        Work work = Work.take(period);
+        try {
+            coefficients(re, im, scale, period, work);
+            return toNttPoly(work.coefficients, 2 * period, work.rounded, basis);
+        } finally {
+            Work.give(work);
         }
-        fft.inverse(ur, ui);
-        double[] coefficients = new double[2 * period]; // of X^(k N / 2p)
-        for (int k = 0; k < period; k++) { // untwist by w^-k, scale
-            double c = fft.twistRe[k], s = -fft.twistIm[k];
-            coefficients[k] = (ur[k] * c - ui[k] * s) * scale;
-            coefficients[k + period] = (ur[k] * s + ui[k] * c) * scale;
-        }
-        return toNttPoly(coefficients, basis);
     }
 
-    /** The smallest power of two p with v[i] = v[i + p] for every i, for v = re + i im of power-of-two length. */
+    /**
+     * The 2p coefficients of X^(k N / 2p), before rounding, of re + i im (at most p values, zeros after them; im null
+     * for real values) as a message of p slots at the given scale: permute, inverse DFT, untwist by w^-k, scale.
+     */
+    static double[] coefficients(double[] re, double[] im, double scale, int period) {
+        Work work = new Work();
+        work.fit(period);
+        coefficients(re, im, scale, period, work);
+        return Arrays.copyOf(work.coefficients, 2 * period);
+    }
+
+    /** {@link #coefficients(double[], double[], double, int)} into work.coefficients, with work's FFT arrays. */
+    private static void coefficients(double[] re, double[] im, double scale, int period, Work work) {
+        Fft fft = fft(Integer.numberOfTrailingZeros(period));
+        // Scatter the slots straight into the FFT's bit-reversed input order (missing slots are zeros; a scatter
+        // measured 3x faster than the gather).
+        double[] ur = work.re, ui = work.im;
+        int count = Math.min(re.length, period);
+        if (count < period) {
+            Arrays.fill(ur, 0, period, 0);
+        }
+        if (count < period || im == null) {
+            Arrays.fill(ui, 0, period, 0);
+        }
+        for (int j = 0; j < count; j++) {
+            ur[fft.inputPosition[j]] = re[j];
+        }
+        for (int j = 0; im != null && j < count; j++) {
+            ui[fft.inputPosition[j]] = im[j];
+        }
+        fft.butterflies(ur, ui, -1); // the inverse DFT, without its 1/period (applied in the untwist)
+        if (Fft.VECTOR) {
+            EncoderVectors.untwist(fft, ur, ui, scale, work.coefficients);
+        } else {
+            untwist(fft, ur, ui, scale, work.coefficients, 0);
+        }
+    }
+
+    /**
+     * The arrays of one encode, kept per thread between encodes (at 2^15 slots they are 1.5 MiB, which a fresh
+     * allocation zeroes every time). A thread takes its arrays and gives them back when done, so that an encode
+     * nested in another on the same thread (should a pool thread run another task while it waits in
+     * Parallel.forEach) finds none and uses arrays of its own instead of overwriting those still being read.
+     */
+    private static final class Work {
+        private static final ThreadLocal<Work> HELD = new ThreadLocal<>();
+        /** The FFT's real and imaginary parts (p values), the coefficients and their rounded values (2p). */
+        double[] re = new double[0];
+        double[] im = new double[0];
+        double[] coefficients = new double[0];
+        long[] rounded = new long[0];
+
+        static Work take(int period) {
+            Work work = HELD.get();
+            HELD.set(null);
+            if (work == null) {
+                work = new Work();
+            }
+            work.fit(period);
+            return work;
+        }
+
+        static void give(Work work) {
+            HELD.set(work);
+        }
+
+        void fit(int period) {
+            if (re.length < period) {
+                re = new double[period];
+                im = new double[period];
+                coefficients = new double[2 * period];
+                rounded = new long[2 * period];
+            }
+        }
+    }
+
+    /**
+     * coefficients[k] + i coefficients[k + size] = x_k / size * w^-k * scale for k from {@code from}, where
+     * x = ur + i ui is the unscaled inverse DFT: the inverse's 1/size, the untwist by w^-k and the scale in one pass
+     * (as (x_k / size) w^-k, then times scale). {@link EncoderVectors#untwist} is its vector form.
+     */
+    static void untwist(Fft fft, double[] ur, double[] ui, double scale, double[] coefficients, int from) {
+        int size = fft.size;
+        double inv = 1.0 / size;
+        for (int k = from; k < size; k++) {
+            double a = ur[k] * inv, b = ui[k] * inv;
+            double c = fft.twistRe[k], s = fft.untwistIm[k];
+            coefficients[k] = (a * c - b * s) * scale;
+            coefficients[k + size] = (a * s + b * c) * scale;
+        }
+    }
+
+    /**
+     * The smallest power of two p with v[i] = v[i + p] for every i, for v = re + i im of power-of-two length (im null
+     * for real values).
+     */
     static int period(double[] re, double[] im) {
         int p = re.length;
         while (p > 1 && repeats(re, im, p / 2)) {
@@ -96,7 +185,7 @@ public final class Encoder {
     /** Whether the first 2 half values of re + i im are their first half twice. */
     private static boolean repeats(double[] re, double[] im, int half) {
         for (int i = 0; i < half; i++) {
-            if (re[i] != re[i + half] || im[i] != im[i + half]) {
+            if (re[i] != re[i + half] || (im != null && im[i] != im[i + half])) {
                 return false;
             }
         }
@@ -141,12 +230,13 @@ public final class Encoder {
         Fft fft = fft(pt.logSlots());
         double[] ur = new double[slots], ui = new double[slots];
         double inv = 1 / pt.scale();
-        for (int k = 0; k < slots; k++) { // twist by w^k
+        for (int k = 0; k < slots; k++) { // twist by w^k, into the FFT's bit-reversed input order
             double a = coefficients[k * gap] * inv, b = coefficients[(k + slots) * gap] * inv;
-            ur[k] = a * fft.twistRe[k] - b * fft.twistIm[k];
-            ui[k] = a * fft.twistIm[k] + b * fft.twistRe[k];
+            int i = fft.bitReversed[k];
+            ur[i] = a * fft.twistRe[k] - b * fft.twistIm[k];
+            ui[i] = a * fft.twistIm[k] + b * fft.twistRe[k];
         }
-        fft.forward(ur, ui);
+        fft.butterflies(ur, ui, 1); // the forward DFT
         double[] re = new double[slots], im = new double[slots];
         for (int j = 0; j < slots; j++) {
             re[j] = ur[fft.slotToIndex[j]];
@@ -208,7 +298,7 @@ public final class Encoder {
         }
     }
 
-    private Fft fft(int logSlots) {
+    private static Fft fft(int logSlots) {
         return FFTS.computeIfAbsent(logSlots, Fft::new);
     }
 
@@ -222,47 +312,39 @@ public final class Encoder {
      * 2^e.
      */
     static RnsPoly toNttPoly(double[] coefficients, RnsBasis basis) {
-        int n = basis.n(), m = coefficients.length;
+        return toNttPoly(coefficients, coefficients.length, new long[coefficients.length], basis);
+    }
+
+    /** {@link #toNttPoly(double[], RnsBasis)} of the first m coefficients, rounded into the given array. */
+    private static RnsPoly toNttPoly(double[] coefficients, int m, long[] rounded, RnsBasis basis) {
+        int n = basis.n();
         if (Integer.bitCount(m) != 1 || m > n) {
             throw new IllegalArgumentException(m + " coefficients do not fill a subring of degree dividing " + n);
         }
-        long[] rounded = new long[m];
-        boolean anyHuge = false;
-        for (int i = 0; i < m; i++) {
-            double x = coefficients[i];
-            if (Double.isNaN(x) || Double.isInfinite(x)) {
-                throw new IllegalArgumentException("cannot encode " + x + " (coefficient " + i + ")");
-            }
-            anyHuge |= Math.abs(x) >= 0x1p62;
-            rounded[i] = Math.round(x);
-        }
-        boolean huge = anyHuge;
+        boolean huge = Fft.VECTOR ? EncoderVectors.round(coefficients, m, rounded) : round(coefficients, rounded, 0, m);
         int gap = n / m, logGap = Integer.numberOfTrailingZeros(gap);
         RnsPoly p = RnsPoly.allocate(basis);
         Parallel.forEach(basis.size(), l -> {
-            int[] residues = scratch(RESIDUES, m);
             long q = basis.prime(l);
-            double inv = 1.0 / q;
-            for (int i = 0; i < m; i++) {
-                long v = rounded[i];
-                long r = v - (long) (v * inv) * q; // in [-q, 2q)
-                r += (r >> 63) & q;
-                r -= q;
-                r += (r >> 63) & q;
-                residues[i] = (int) r;
+            MemorySegment limb = p.limb(l);
+            MemorySegment small = limb.asSlice(0, (long) m * Integer.BYTES); // the residues go straight here
+            if (Fft.VECTOR && m % EncoderVectors.LANES == 0) {
+                EncoderVectors.reduce(rounded, m, q, small);
+            } else { // (setAtIndex in this loop measured 4x slower than an int[] and one copy)
+                int[] residues = scratch(RESIDUES, m);
+                reduce(rounded, 0, m, q, residues);
+                MemorySegment.copy(residues, 0, small, ValueLayout.JAVA_INT, 0, m);
             }
             if (huge) {
                 for (int i = 0; i < m; i++) {
                     if (Math.abs(coefficients[i]) >= 0x1p62) {
-                        residues[i] = (int) residue(coefficients[i], q);
+                        small.setAtIndex(ValueLayout.JAVA_INT, i, (int) residue(coefficients[i], q));
                     }
                 }
             }
-            MemorySegment limb = p.limb(l);
-            MemorySegment small = limb.asSlice(0, (long) m * Integer.BYTES);
-            MemorySegment.copy(residues, 0, small, ValueLayout.JAVA_INT, 0, m);
             KERNELS.forwardNtt(small, basis.tables(l).subring(m));
             if (gap > 1) {
+                int[] residues = scratch(RESIDUES, m);
                 MemorySegment.copy(small, ValueLayout.JAVA_INT, 0, residues, 0, m);
                 int[] full = scratch(EXPANDED, n);
                 for (int i = 0; i < n; i++) {
@@ -274,8 +356,42 @@ public final class Encoder {
         return p;
     }
 
+    /**
+     * rounded[i] = Math.round(coefficients[i]) for i in [from, to); whether any of them is at least 2^62 in
+     * magnitude (and needs {@link #residue}). A NaN or infinite coefficient is an error. {@link EncoderVectors#round}
+     * is its vector form.
+     */
+    static boolean round(double[] coefficients, long[] rounded, int from, int to) {
+        boolean anyHuge = false;
+        for (int i = from; i < to; i++) {
+            double x = coefficients[i];
+            if (Double.isNaN(x) || Double.isInfinite(x)) {
+                throw new IllegalArgumentException("cannot encode " + x + " (coefficient " + i + ")");
+            }
+            anyHuge |= Math.abs(x) >= 0x1p62;
+            rounded[i] = Math.round(x);
+        }
+        return anyHuge;
+    }
+
+    /**
+     * residues[i] = rounded[i] mod q for i in [from, to), exact for |rounded[i]| below 2^62: the quotient estimated
+     * in double is within 1, so two conditional corrections finish. {@link EncoderVectors#reduce} is its vector form.
+     */
+    static void reduce(long[] rounded, int from, int to, long q, int[] residues) {
+        double inv = 1.0 / q;
+        for (int i = from; i < to; i++) {
+            long v = rounded[i];
+            long r = v - (long) (v * inv) * q; // in [-q, 2q)
+            r += (r >> 63) & q;
+            r -= q;
+            r += (r >> 63) & q;
+            residues[i] = (int) r;
+        }
+    }
+
     private static final Kernels KERNELS = Kernels.get();
-    /** Per-thread arrays for one limb's residues and for its expansion from a subring. */
+    /** Per-thread arrays for one limb's residues and for their expansion from a subring. */
     private static final ThreadLocal<int[]> RESIDUES = ThreadLocal.withInitial(() -> new int[0]);
     private static final ThreadLocal<int[]> EXPANDED = ThreadLocal.withInitial(() -> new int[0]);
 
@@ -297,112 +413,5 @@ public final class Encoder {
         int e = Math.getExponent(x) - 52;
         long m = (long) Math.scalb(x, -e);
         return Math.floorMod(m, q) * ModArith.powMod(2, e, q) % q;
-    }
-
-    /**
-     * A radix-2 complex FFT of one size with the twist factors and slot permutation of the embedding. The
-     * butterflies of a stage read their twiddles from one contiguous run of a table (entry half + k holds
-     * w^(k size / 2 half)), and the bit reversal is a precomputed permutation.
-     */
-    private static final class Fft {
-        final int size;
-        /** cos and sin of 2 pi k / (2 half) at index half + k, for every stage's half-length (1, 2, .., size/2). */
-        final double[] stageCos;
-        final double[] stageSin;
-        final int[] bitReversed;
-        final double[] twistRe;
-        final double[] twistIm;
-        final int[] slotToIndex;
-
-        Fft(int logSlots) {
-            size = 1 << logSlots;
-            stageCos = new double[Math.max(1, size)];
-            stageSin = new double[Math.max(1, size)];
-            for (int half = 1; half < size; half *= 2) {
-                for (int k = 0; k < half; k++) {
-                    double angle = Math.PI * k / half;
-                    stageCos[half + k] = Math.cos(angle);
-                    stageSin[half + k] = Math.sin(angle);
-                }
-            }
-            bitReversed = new int[size];
-            for (int i = 0; i < size; i++) {
-                bitReversed[i] = logSlots == 0 ? 0 : Integer.reverse(i) >>> (32 - logSlots);
-            }
-            twistRe = new double[size];
-            twistIm = new double[size];
-            for (int k = 0; k < size; k++) {
-                double angle = 2 * Math.PI * k / (4.0 * size);
-                twistRe[k] = Math.cos(angle);
-                twistIm[k] = Math.sin(angle);
-            }
-            slotToIndex = new int[size];
-            long m = 4L * size, g = 1;
-            for (int j = 0; j < size; j++) {
-                slotToIndex[j] = (int) ((g - 1) / 4);
-                g = g * 5 % m;
-            }
-        }
-
-        /** In place: X_r = sum_k x_k e^(+2 pi i r k / size). */
-        void forward(double[] re, double[] im) {
-            transform(re, im, 1);
-        }
-
-        /** In place: x_k = (1/size) sum_r X_r e^(-2 pi i r k / size). */
-        void inverse(double[] re, double[] im) {
-            transform(re, im, -1);
-            double inv = 1.0 / size;
-            for (int k = 0; k < size; k++) {
-                re[k] *= inv;
-                im[k] *= inv;
-            }
-        }
-
-        private void transform(double[] re, double[] im, double sign) {
-            for (int i = 0; i < size; i++) {
-                int j = bitReversed[i];
-                if (j > i) {
-                    double t = re[i];
-                    re[i] = re[j];
-                    re[j] = t;
-                    t = im[i];
-                    im[i] = im[j];
-                    im[j] = t;
-                }
-            }
-            int firstHalf = 1;
-            if (size >= 4) { // the first two stages at once: their twiddles are 1 and +-i
-                for (int a = 0; a < size; a += 4) {
-                    double r0 = re[a] + re[a + 1], i0 = im[a] + im[a + 1];
-                    double r1 = re[a] - re[a + 1], i1 = im[a] - im[a + 1];
-                    double r2 = re[a + 2] + re[a + 3], i2 = im[a + 2] + im[a + 3];
-                    double r3 = re[a + 2] - re[a + 3], i3 = im[a + 2] - im[a + 3];
-                    double xr = -sign * i3, xi = sign * r3; // (r3 + i i3) times sign i
-                    re[a] = r0 + r2;
-                    im[a] = i0 + i2;
-                    re[a + 2] = r0 - r2;
-                    im[a + 2] = i0 - i2;
-                    re[a + 1] = r1 + xr;
-                    im[a + 1] = i1 + xi;
-                    re[a + 3] = r1 - xr;
-                    im[a + 3] = i1 - xi;
-                }
-                firstHalf = 4;
-            }
-            for (int half = firstHalf; half < size; half *= 2) {
-                for (int start = 0; start < size; start += 2 * half) {
-                    for (int k = 0; k < half; k++) {
-                        double wr = stageCos[half + k], wi = sign * stageSin[half + k];
-                        int a = start + k, b = a + half;
-                        double xr = re[b] * wr - im[b] * wi, xi = re[b] * wi + im[b] * wr;
-                        re[b] = re[a] - xr;
-                        im[b] = im[a] - xi;
-                        re[a] += xr;
-                        im[a] += xi;
-                    }
-                }
-            }
-        }
     }
 }
