@@ -27,7 +27,9 @@ import java.util.TreeMap;
  * @param referenceLimbs primes of Q the times were measured with
  * @param rotationMs one rotation (key switch)
  * @param hoistedExtraFraction each further output of a hoisted batch, as a fraction of a rotation
- * @param plaintextMultiplyMs a ciphertext times a plaintext
+ * @param plaintextMultiplyMs a ciphertext times a plaintext (encoded)
+ * @param encodeMs encoding the plaintext of a plaintext multiply, the part independent of the level (FFT, rounding)
+ * @param encodeLimbMs encoding, per prime of Q at the level (a reduction and an NTT)
  * @param addMs a ciphertext addition (or plaintext addition)
  * @param rescaleMs a rescale
  * @param bootstrapRotations a bootstrap, in rotations of the reference size
@@ -38,7 +40,8 @@ import java.util.TreeMap;
  *     which the degree-2 planner uses ({@link #bootstrap(int)}); the AppReLU planner keeps the placeholder
  */
 public record CostModel(int referenceLimbs, double rotationMs, double hoistedExtraFraction,
-        double plaintextMultiplyMs, double addMs, double rescaleMs, double bootstrapRotations, int[] signDegrees,
+        double plaintextMultiplyMs, double encodeMs, double encodeLimbMs, double addMs, double rescaleMs,
+        double bootstrapRotations, int[] signDegrees,
         int extraProducts, int activationLevels, SortedMap<Integer, Double> measuredBootstrapMs) {
 
     public CostModel {
@@ -47,7 +50,7 @@ public record CostModel(int referenceLimbs, double rotationMs, double hoistedExt
 
     /** The defaults of profiles/costs-cpu.json. */
     public static CostModel defaults() {
-        return new CostModel(29, 55.0, 0.6, 0.3, 0.15, 6.7, 20, new int[] {15, 15, 27}, 1, 14,
+        return new CostModel(29, 55.0, 0.6, 0.3, 0.1, 0.19, 0.15, 6.7, 20, new int[] {15, 15, 27}, 1, 14,
                 new TreeMap<>(Map.of(4096, 8500.0, 8192, 8000.0, 16384, 9700.0, 32768, 14000.0)));
     }
 
@@ -65,7 +68,8 @@ public record CostModel(int referenceLimbs, double rotationMs, double hoistedExt
         }
         return new CostModel(integer(m, "referenceLimbs", d.referenceLimbs), number(m, "rotationMs", d.rotationMs),
                 number(m, "hoistedExtraFraction", d.hoistedExtraFraction),
-                number(m, "plaintextMultiplyMs", d.plaintextMultiplyMs), number(m, "addMs", d.addMs),
+                number(m, "plaintextMultiplyMs", d.plaintextMultiplyMs), number(m, "encodeMs", d.encodeMs),
+                number(m, "encodeLimbMs", d.encodeLimbMs), number(m, "addMs", d.addMs),
                 number(m, "rescaleMs", d.rescaleMs), number(m, "bootstrapRotations", d.bootstrapRotations), degrees,
                 extra, levels, measured(m.get("bootstrapMeasuredMs"), d.measuredBootstrapMs));
     }
@@ -121,8 +125,9 @@ public record CostModel(int referenceLimbs, double rotationMs, double hoistedExt
         return n == 0 ? 0 : rotation(p, level) * (1 + hoistedExtraFraction * (n - 1));
     }
 
+    /** A plaintext multiply at {@code level} with the encoding of its plaintext (the layers encode when they use). */
     public double plaintextMultiply(Parameters p, int level) {
-        return plaintextMultiplyMs * scale(p, level);
+        return plaintextMultiplyMs * scale(p, level) + encodeMs + encodeLimbMs * p.primesAtLevel(level);
     }
 
     public double add(Parameters p, int level) {

@@ -77,9 +77,9 @@ public final class PolyPlanReport {
         Map<Integer, double[]> scales = new HashMap<>();
         for (int a : o.bootstrapAfter()) {
             int n = a == 0 ? w.stem().outChannels() : w.blocks().get((a - 1) / 2).conv2().outChannels();
-            double[] ones = new double[n];
-            Arrays.fill(ones, 1);
-            scales.put(a, ones);
+            double[] sigma = new double[n]; // a real run's scales are not 1: its readers multiply them back in
+            Arrays.fill(sigma, 2);
+            scales.put(a, sigma);
         }
         PolyResNet20 net = new PolyResNet20(w, new Frame(32, 32, p.slots()), plan.layout(), scales);
         SlotSimulator sim = new SlotSimulator(p.slots());
