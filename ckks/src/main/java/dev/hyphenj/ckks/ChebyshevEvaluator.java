@@ -390,15 +390,23 @@ public final class ChebyshevEvaluator {
         Ciphertext leafSum(Ciphertext base, Leaf leaf, double scale, int level) {
             Ciphertext sum = base == null ? null : base.copy();
             try {
+                // the terms whose constants are integers below 2^61 at their scale in one linear combination
+                List<Ciphertext> powersUsed = new ArrayList<>();
+                List<Long> integers = new ArrayList<>();
                 for (Map.Entry<Integer, Double> term : leaf.terms().entrySet()) {
-                    Ciphertext t = scaledTerm(power(term.getKey()), term.getValue(), scale, level, term.getKey());
-                    if (sum == null) {
-                        sum = t;
-                    } else {
-                        try (t) {
-                            evaluator.addInPlace(sum, t);
-                        }
+                    Ciphertext tj = power(term.getKey());
+                    double v = Math.rint(term.getValue() * constantScale(tj, scale, term.getKey()));
+                    if (Math.abs(v) < 0x1p61) {
+                        powersUsed.add(tj);
+                        integers.add((long) v);
+                        continue;
                     }
+                    Ciphertext t = scaledTerm(tj, term.getValue(), scale, level, term.getKey());
+                    sum = accumulate(sum, t);
+                }
+                if (!powersUsed.isEmpty()) {
+                    sum = accumulate(sum, evaluator.linearCombination(powersUsed.toArray(Ciphertext[]::new),
+                            integers.stream().mapToLong(Long::longValue).toArray(), level, scale));
                 }
                 if (leaf.c0() != 0) {
                     Ciphertext shifted = evaluator.addConstant(sum, leaf.c0());
@@ -414,14 +422,31 @@ public final class ChebyshevEvaluator {
             }
         }
 
-        /** c T at scale exactly {@code scale} (the constant rounded to an integer at scale / scale(T)), at level. */
-        Ciphertext scaledTerm(Ciphertext t, double c, double scale, int level, int index) {
+        /** sum + t (sum may be null), t consumed. */
+        private Ciphertext accumulate(Ciphertext sum, Ciphertext t) {
+            if (sum == null) {
+                return t;
+            }
+            try (t) {
+                evaluator.addInPlace(sum, t);
+            }
+            return sum;
+        }
+
+        /** The factor a coefficient of T is rounded at so that the term lands on {@code scale}; checked. */
+        private double constantScale(Ciphertext t, double scale, int index) {
             double constantScale = scale / t.scale();
             if (constantScale < MIN_CONSTANT_SCALE) {
                 throw new IllegalStateException(String.format("polynomial evaluation: T_%d has scale 2^%.2f, too "
                         + "close to the target 2^%.2f for its coefficient to be encoded (the input's scale is far "
                         + "from the primes of its levels)", index, log2(t.scale()), log2(scale)));
             }
+            return constantScale;
+        }
+
+        /** c T at scale exactly {@code scale} (the constant rounded to an integer at scale / scale(T)), at level. */
+        Ciphertext scaledTerm(Ciphertext t, double c, double scale, int level, int index) {
+            double constantScale = constantScale(t, scale, index);
             if (t.level() > level) {
                 try (Ciphertext dropped = evaluator.dropLevel(t, level)) {
                     return mulConstant(dropped, c, constantScale);

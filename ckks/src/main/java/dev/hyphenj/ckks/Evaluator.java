@@ -160,6 +160,45 @@ public final class Evaluator {
         return r;
     }
 
+    /**
+     * sum c[i] a[i] over Q_level for integers c[i] (each a[i] at or above the level: its higher limbs are ignored, as
+     * {@link #dropLevel} would drop them), with the given scale: the caller's bookkeeping, such as a[i].scale times
+     * the factor c[i] was rounded at. One pass per limb over every term's limbs, where products and sums one by one
+     * write and read back a ciphertext per term: a polynomial's linear combinations of its power basis.
+     */
+    public Ciphertext linearCombination(Ciphertext[] a, long[] c, int level, double scale) {
+        if (a.length == 0 || a.length != c.length) {
+            throw new IllegalArgumentException("linearCombination: " + a.length + " ciphertexts and " + c.length
+                    + " constants");
+        }
+        for (Ciphertext x : a) {
+            if (x.level() < level) {
+                throw new IllegalArgumentException("linearCombination: a term at level " + x.level() + " below "
+                        + level);
+            }
+        }
+        RnsBasis basis = params.basisQ(level);
+        RnsPoly c0 = RnsPoly.allocate(basis), c1 = RnsPoly.allocate(basis);
+        Parallel.forEach(basis.size(), l -> {
+            var m = basis.modulus(l);
+            try (LimbAllocator.Block term = LimbAllocator.shared().allocate(basis.limbBytes())) {
+                MemorySegment t = term.segment();
+                for (int part = 0; part < 2; part++) {
+                    MemorySegment acc = (part == 0 ? c0 : c1).limb(l);
+                    for (int i = 0; i < a.length; i++) {
+                        int ci = (int) Math.floorMod(c[i], m.q());
+                        MemorySegment x = (part == 0 ? a[i].c0() : a[i].c1()).limb(l);
+                        kernels.mulScalar(x, ci, i == 0 ? acc : t, m);
+                        if (i > 0) {
+                            kernels.add(acc, t, acc, m);
+                        }
+                    }
+                }
+            }
+        });
+        return new Ciphertext(c0, c1, level, scale, a[0].logSlots());
+    }
+
     /** a * b slot-wise with relinearization; the scale becomes a.scale * b.scale (rescale afterwards). */
     public Ciphertext multiply(Ciphertext a, Ciphertext b) {
         int level = Math.min(a.level(), b.level());

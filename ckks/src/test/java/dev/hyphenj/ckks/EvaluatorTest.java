@@ -190,6 +190,29 @@ class EvaluatorTest {
     }
 
     @Test
+    void linearCombinationEqualsIntegerProductsThenAdds() {
+        int top = params.maxLevel(), level = top - 2;
+        long[] c = {3, -(1L << 40) - 7, 1L << 60};
+        try (Ciphertext a = encrypt(x, top); Ciphertext b = encrypt(y, level); Ciphertext d = encrypt(x, top - 1);
+                Ciphertext a2 = evaluator.dropLevel(a, level); Ciphertext d2 = evaluator.dropLevel(d, level);
+                Ciphertext ta = evaluator.mulInteger(a2, c[0]); Ciphertext tb = evaluator.mulInteger(b, c[1]);
+                Ciphertext td = evaluator.mulInteger(d2, c[2]); Ciphertext partial = evaluator.add(ta, tb);
+                Ciphertext want = evaluator.add(partial, td);
+                Ciphertext got = evaluator.linearCombination(new Ciphertext[] {a, b, d}, c, level, 0x1p33)) {
+            assertEquals(level, got.level());
+            assertEquals(0x1p33, got.scale());
+            for (int l = 0; l < params.basisQ(level).size(); l++) {
+                assertArrayEquals(want.c0().limbToArray(l), got.c0().limbToArray(l), "c0 limb " + l);
+                assertArrayEquals(want.c1().limbToArray(l), got.c1().limbToArray(l), "c1 limb " + l);
+            }
+            assertThrows(IllegalArgumentException.class,
+                    () -> evaluator.linearCombination(new Ciphertext[] {a, b}, new long[] {1, 1}, top, 1));
+            assertThrows(IllegalArgumentException.class,
+                    () -> evaluator.linearCombination(new Ciphertext[] {a}, new long[0], top, 1));
+        }
+    }
+
+    @Test
     void rotationSumWithOneModDownEqualsRotationsThenAdds() {
         int level = params.maxLevel() - 1;
         try (Ciphertext a = encrypt(x, level); Ciphertext b = encrypt(y, level);
