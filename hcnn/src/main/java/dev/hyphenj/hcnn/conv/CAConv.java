@@ -8,6 +8,8 @@ import dev.hyphenj.hcnn.layout.TensorLayout;
  * channel k*m + ((b - d) mod m); after the m - 1 block rotations, output block b holds the contributions of input
  * blocks b .. b+m-1, and log2(r) rotate-and-sum steps (by m, 2m, .. blocks) add the other r - 1 groups of m, which
  * leaves output channel k*m + (b mod m) replicated r = B/m times. Rotations per output ciphertext: (m - 1) + log2(r).
+ * An aligned input of fewer channels than blocks ({@link TensorLayout#isAligned()}: a tensor RAConv replicated) is
+ * read as CA: the copies past the first are left out of the weight plaintexts.
  */
 public final class CAConv extends HeConvolution {
     private final int m;
@@ -20,7 +22,7 @@ public final class CAConv extends HeConvolution {
     /** As {@link #CAConv(Convolution, TensorLayout, int)}, with the block rotations in baby steps of n1 blocks. */
     public CAConv(Convolution conv, TensorLayout in, int m, int babySteps) {
         super(conv, in, outputLayout(conv, in, m), m, babySteps);
-        if (!in.isChannelAligned()) {
+        if (!in.isAligned()) {
             throw new IllegalArgumentException("CAConv needs a channel-aligned input, got " + in);
         }
         if (Integer.bitCount(in.frame().blocks() / m) != 1) {

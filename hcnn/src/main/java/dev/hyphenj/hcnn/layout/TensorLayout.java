@@ -52,6 +52,14 @@ public record TensorLayout(Frame frame, int channels, int height, int width, int
         return m == frame.blocks();
     }
 
+    /**
+     * Whether channel c lies in block c mod B of ciphertext c / B, as in CA: true for CA, and for a PR(m) tensor of at
+     * most m channels in one ciphertext (its channels replicated B/m times, the first copy where CA has it).
+     */
+    public boolean isAligned() {
+        return isChannelAligned() || ciphertexts() == 1 && m >= channels;
+    }
+
     /** Copies of each channel per ciphertext: r = B/m. */
     public int replication() {
         return frame.blocks() / m;

@@ -260,8 +260,13 @@ public final class PolyPlanner {
         return ceil(cout, a % 2 == 1 ? layout.blocks().get(i).m() : blocksPerCt);
     }
 
+    /**
+     * Bootstraps of activation {@code a}'s output: conv1's PR(m) tensors, or the stem's and conv2's RAConv outputs,
+     * PR(channels) when there are fewer channels than blocks (replicated: {@link dev.hyphenj.hcnn.conv.RAConv}).
+     */
     private double bootstraps(int a, NetworkPlan layout) {
-        int m = a % 2 == 1 ? layout.blocks().get((a - 1) / 2).m() : blocksPerCt;
+        int channels = a == 0 ? ResNet20Weights.STAGE_CHANNELS[0] : ResNet20Weights.STAGE_CHANNELS[(a - 1) / 6];
+        int m = a % 2 == 1 ? layout.blocks().get((a - 1) / 2).m() : Math.min(channels, blocksPerCt);
         int slots = m < blocksPerCt ? m * 1024 : bootstrapping.slots();
         return ciphertexts(a, layout) * model.bootstrap(slots);
     }

@@ -21,7 +21,7 @@ public final class OptionAShortcut {
 
     /** The shortcut from {@code in} (channel-aligned) to {@code outChannels} channels. */
     public OptionAShortcut(TensorLayout in, int outChannels) {
-        if (!in.isChannelAligned()) {
+        if (!in.isAligned()) {
             throw new IllegalArgumentException("the option-A shortcut works on channel-aligned input, got " + in);
         }
         if (outChannels < in.channels() || (outChannels - in.channels()) % 2 != 0) {

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * steady-state time).
  *
  * <p>Shapes: 8 channels of 8 x 8 in 8 x 8 frames (32 blocks): CA in one ciphertext, CAConv to PR(8) (replicated
- * 4 times), ReLU approximation, RAConv back to CA, then global average pooling and 8 -> 10 FC.
+ * 4 times), ReLU approximation, RAConv back to 8 channels aligned as CA (replicated 4 times, so every slot of a plane
+ * holds a value), then global average pooling and 8 -> 10 FC.
  */
 class CkksLayerTest {
     private static final Frame FRAME = new Frame(8, 8, 1 << 11);
@@ -146,10 +147,10 @@ class CkksLayerTest {
                     CkksTestKit.Bits bits = CkksTestKit.Bits.of(got.get(s), reference.get(img).get(s));
                     System.out.printf("  %-18s %7.1f ms  vs simulator: %s%n", names[s], nanos[s] / 1e6, bits);
                     // within the CKKS precision at scale 2^30: every slot within 2^-16 of the values' range,
-                    // 2^-16 on average
-                    assertTrue(bits.worst() >= 16 - Math.log(bits.largestValue()) / Math.log(2),
-                            names[s] + ": " + bits);
-                    assertTrue(bits.mean() >= 16, names[s] + ": " + bits);
+                    // 2^-18 on average
+                    double range = Math.log(bits.largestValue()) / Math.log(2);
+                    assertTrue(bits.worst() >= 16 - range, names[s] + ": " + bits);
+                    assertTrue(bits.mean() >= 18 - range, names[s] + ": " + bits);
                 }
                 double[] logits = head.decode(got.get(3).getFirst());
                 double[] want = head.decode(reference.get(img).get(3).getFirst());

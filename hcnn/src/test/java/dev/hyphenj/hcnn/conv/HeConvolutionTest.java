@@ -81,7 +81,8 @@ class HeConvolutionTest {
         Convolution conv = TestTensors.convolution(rnd, ci, co, k, stride);
         TensorLayout in = TensorLayout.replicated(FRAME, ci, side, side, gap, m);
         RAConv ra = new RAConv(conv, in);
-        assertTrue(ra.outputLayout().isChannelAligned());
+        assertTrue(ra.outputLayout().isAligned());
+        assertEquals(co < FRAME.blocks(), !ra.outputLayout().isChannelAligned(), "fewer channels than blocks: copies");
         OpCounts c = check(ra, rnd);
         int ctIn = in.ciphertexts(), ctOut = ra.outputLayout().ciphertexts();
         assertEquals((long) ctOut * (m - 1), c.rotations());
@@ -116,7 +117,8 @@ class HeConvolutionTest {
         Random rnd = new Random(5);
         Convolution conv = TestTensors.convolution(rnd, 16, 16, 3, 1);
         TensorLayout pr = TensorLayout.replicated(FRAME, 16, 32, 32, 1, 16);
-        assertThrows(IllegalArgumentException.class, () -> new CAConv(conv, pr, 16));
+        assertThrows(IllegalArgumentException.class,
+                () -> new CAConv(conv, TensorLayout.replicated(FRAME, 16, 32, 32, 1, 8), 16));
         TensorLayout wrongChannels = TensorLayout.channelAligned(FRAME, 8, 32, 32, 1);
         assertThrows(IllegalArgumentException.class, () -> new RAConv(conv, wrongChannels));
         RAConv ra = new RAConv(conv, pr);

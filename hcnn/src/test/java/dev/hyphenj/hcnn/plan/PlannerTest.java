@@ -202,7 +202,7 @@ class PlannerTest {
         };
         net.logits(sim, hooks, net.inputLayout().pack(image).stream().map(sim::encrypt).toList());
         System.out.println("bootstraps by slot count: " + bySlots);
-        assertEquals(Map.of(16384, 9, 32768, 9), bySlots);
+        assertEquals(Map.of(16384, 12, 32768, 6), bySlots);
         assertEquals(net.activationNames(), activated.stream().distinct().toList());
     }
 }

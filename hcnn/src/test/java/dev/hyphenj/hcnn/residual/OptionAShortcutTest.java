@@ -36,6 +36,13 @@ class OptionAShortcutTest {
     }
 
     @Test
+    void stage1To2FromTheReplicatedOutputOfRAConv() {
+        OpCounts c = check(TensorLayout.replicated(FRAME, 16, 32, 32, 1, 16), 32);
+        assertEquals(1, c.rotations());
+        assertEquals(1, c.plaintextMultiplies());
+    }
+
+    @Test
     void stage2To3() {
         OpCounts c = check(TensorLayout.channelAligned(FRAME, 32, 16, 16, 2), 64);
         assertEquals(1, c.rotations());
@@ -45,7 +52,7 @@ class OptionAShortcutTest {
     @Test
     void needsChannelAlignedInputAndEvenPadding() {
         assertThrows(IllegalArgumentException.class,
-                () -> new OptionAShortcut(TensorLayout.replicated(FRAME, 16, 32, 32, 1, 16), 32));
+                () -> new OptionAShortcut(TensorLayout.replicated(FRAME, 16, 32, 32, 1, 8), 32));
         assertThrows(IllegalArgumentException.class,
                 () -> new OptionAShortcut(TensorLayout.channelAligned(FRAME, 16, 32, 32, 1), 31));
     }
