@@ -80,22 +80,21 @@ final class ClientServer {
     }
 
     /**
-     * The plan of an encrypted run, as {@code demo} makes it with its defaults. Its keys depend on the network's
-     * shapes, not on the weights' values: keygen plans with random weights ({@link #shapeWeights}), the server with
-     * the model's and checks that the keys cover its plan ({@link #requireCovers}).
+     * The plan of an encrypted run, as {@code demo} makes it with its defaults. keygen plans with
+     * {@link #planWeights}, the server with the model's, and checks that the keys cover its plan
+     * ({@link #requireCovers}).
      */
     static EncryptedPlan plan(String profile, Parameters params, ResNet20Weights w) throws IOException {
         return EncryptedPlan.of(profile, params, w, COSTS, MAX_KEYS);
     }
 
-    /** Random weights of the profile's network (with quadratic activations for a degree-2 profile): its shapes. */
-    static ResNet20Weights shapeWeights(String profile) {
-        if (PolyProfile.is(profile)) {
-            int[] productForms = new int[ResNet20Weights.ACTIVATIONS];
-            Arrays.fill(productForms, 2);
-            return PlanReport.randomPolyWeights(1, productForms);
-        }
-        return PlanReport.randomWeights(1);
+    /**
+     * The weights keygen plans with. An AppReLU plan depends on the network's shapes only: random weights. A degree-2
+     * plan depends on the signs of the activations' a, which choose each layer's form and so the predicted times the
+     * planner chooses the chain by: the model's weights from the data directory ({@code data}, else the default).
+     */
+    static ResNet20Weights planWeights(String profile, Path data) throws IOException {
+        return PolyProfile.is(profile) ? NetworkData.weights(data, true) : PlanReport.randomWeights(1);
     }
 
     /** The figures of a plan the manifest records. */
@@ -125,8 +124,10 @@ final class ClientServer {
      */
     static ClassifierHead head(String profile, Parameters params) throws IOException {
         Frame frame = new Frame(EncryptedPlan.FRAME_SIDE, EncryptedPlan.FRAME_SIDE, params.slots());
-        if (PolyProfile.is(profile)) {
-            ResNet20Weights w = shapeWeights(profile);
+        if (PolyProfile.is(profile)) { // the layout depends on the shapes only
+            int[] productForms = new int[ResNet20Weights.ACTIVATIONS];
+            Arrays.fill(productForms, 2);
+            ResNet20Weights w = PlanReport.randomPolyWeights(1, productForms);
             NetworkPlan layout = PolyProfile.load(profile).planner(COSTS, MAX_KEYS, w).layout();
             return new PolyResNet20(w, frame, layout, Map.of()).head();
         }

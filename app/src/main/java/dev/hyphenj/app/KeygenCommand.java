@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code hyphen keygen --profile P --keys DIR [--threads T] [--json FILE]}: the client's keys. Plans the network as
- * {@code demo} does (the plan depends on the network's shapes, not on its weights: no data directory needed), makes
+ * {@code demo} does (for an AppReLU profile the plan depends on the network's shapes, not on its weights: no data
+ * directory needed; a degree-2 profile's plan depends on its activations' signs, read from {@code --data}), makes
  * a secret key and the plan's evaluation keys, and writes {@code DIR/client/secret.key} (owner-only where the file
  * system allows; never printed), {@code DIR/server/evaluation.keys} (seeded {@code Serializer} form, each key cut to
  * its level: about half the bytes the keys take in memory) and {@code DIR/server/manifest.json}. Give the server
@@ -46,6 +47,11 @@ final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the manifest and timing as JSON to FILE")
     Path json;
 
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "degree-2 profiles: the data directory whose weights choose each layer's form (default:"
+                    + " $HYPHEN_DATA, else ../shared/data next to the repository)")
+    Path data;
+
     @Override
     public Integer call() throws Exception {
         Parameters params = ClientServer.checkedProfile(profile, "keygen");
@@ -59,7 +65,7 @@ final class KeygenCommand implements Callable<Integer> {
     private Integer run(Parameters params) throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
-        EncryptedPlan plan = ClientServer.plan(profile, params, ClientServer.shapeWeights(profile));
+        EncryptedPlan plan = ClientServer.plan(profile, params, ClientServer.planWeights(profile, data));
         KeyGenerator generator = new KeyGenerator(params);
         Map<String, Object> manifest;
         long keygen;

@@ -127,7 +127,7 @@ class DemoCommandTest {
                 .orElseThrow(), "the stem rotates the fresh image");
         assertEquals(1, p.cnnKeyLevels.values().stream().mapToInt(Integer::intValue).min().orElseThrow(),
                 "the other convolutions run at level 1 after a bootstrap and an activation");
-        assertEquals(Map.of(16384, 9L, 32768, 9L), p.bootstrapSlots);
+        assertEquals(Map.of(16384, 12L, 32768, 6L), p.bootstrapSlots);
         assertEquals(18, p.bootstrapsPerImage());
         assertEquals(38, p.keys.cnnRotations(), "the CNN keys hyphen plan reports");
         assertTrue(p.keys.conjugation() && p.keys.bootstrapRotations() > 0, p.keys.summary(params));

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hyphenj.ckks.Parameters;
 import dev.hyphenj.ckks.io.Json;
-import dev.hyphenj.hcnn.model.ResNet20Weights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,17 +111,16 @@ class PolyCommandsTest {
     }
 
     /**
-     * keygen plans with random weights, the server with the model's: the two plans must ask for the same keys, and
-     * the client's decryption must decode the logits where the server's head leaves them.
+     * keygen plans with the model's activations (their signs choose the layers' forms and so the chain), and decrypt
+     * decodes with a head built from the shapes alone: it must read the logits where the server's head leaves them.
      */
     @Test
     void theClientsKeysAndHeadMatchTheServersPlan() throws IOException {
         Path data = polyData();
         Parameters params = ClientServer.checkedProfile(PROFILE, "test");
         assertEquals("resnet20-cifar10-poly-leveled", params.name());
-        ResNet20Weights real = NetworkData.weights(data, true);
-        EncryptedPlan client = ClientServer.plan(PROFILE, params, ClientServer.shapeWeights(PROFILE));
-        EncryptedPlan server = ClientServer.plan(PROFILE, params, real);
+        EncryptedPlan client = ClientServer.plan(PROFILE, params, ClientServer.planWeights(PROFILE, data));
+        EncryptedPlan server = ClientServer.plan(PROFILE, params, NetworkData.weights(data, true));
         assertEquals(server.keys.galoisLevels(), client.keys.galoisLevels());
         assertEquals(server.keys.relinearizationLevel(), client.keys.relinearizationLevel());
         assertEquals(server.plan.inputLevel(), client.plan.inputLevel());
