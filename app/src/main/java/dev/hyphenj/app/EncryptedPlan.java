@@ -5,6 +5,7 @@ import dev.hyphenj.ckks.boot.BootstrapParameters;
 import dev.hyphenj.ckks.io.Profiles;
 import dev.hyphenj.hcnn.act.Activation;
 import dev.hyphenj.hcnn.act.ActivationProfile;
+import dev.hyphenj.hcnn.act.AppRelu;
 import dev.hyphenj.hcnn.ckks.NetworkKeys;
 import dev.hyphenj.hcnn.data.Cifar10;
 import dev.hyphenj.hcnn.eval.NetworkHooks;
@@ -21,6 +22,7 @@ import dev.hyphenj.hcnn.sim.SimCiphertext;
 import dev.hyphenj.hcnn.sim.SlotSimulator;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,7 +124,10 @@ final class EncryptedPlan {
         NetworkPlan planned = PlanCommand.plan(profile, params, costs, maxKeys);
         Frame frame = new Frame(FRAME_SIDE, FRAME_SIDE, params.slots());
         PlannedResNet20 probe = new PlannedResNet20(w, frame, planned);
-        Map<String, Activation> acts = probe.appRelu(ActivationProfile.load(profile));
+        Map<String, Activation> acts = normalized(probe.appRelu(ActivationProfile.load(profile)));
+        if (!planned.bootstrapBefore().getFirst()) { // the stem's convolution delivers relu_stem's x / B
+            w = scaleStem(w, acts.get(probe.activationNames().getFirst()).inputScale());
+        }
         int actLevels = acts.values().stream().mapToInt(Activation::levels).max().orElseThrow();
         int inputLevel = planned.inputLevel() + Math.max(0, actLevels - model.activationLevels());
         if (inputLevel > params.maxLevel()) {
@@ -134,6 +139,25 @@ final class EncryptedPlan {
         PlannedResNet20 net = new PlannedResNet20(w, frame, plan);
         return metered(params, design, top, plan, planned.inputLevel(), actLevels, model.activationLevels(), net,
                 acts, model, "activations of " + actLevels + " levels, bootstraps to level " + top);
+    }
+
+    /**
+     * Each AppReLU taking its input as x / B ({@code AppRelu.normalizedInput()}: 14 levels, as the planner budgets):
+     * the bootstrap before it, or the stem's weights ({@link #scaleStem}), divide by B for free.
+     */
+    private static Map<String, Activation> normalized(Map<String, Activation> acts) {
+        Map<String, Activation> out = new LinkedHashMap<>();
+        acts.forEach((name, a) -> out.put(name, a instanceof AppRelu r ? r.normalizedInput() : a));
+        return out;
+    }
+
+    /** The weights with the stem's outputs times {@code factor} (weights and bias). */
+    private static ResNet20Weights scaleStem(ResNet20Weights w, double factor) {
+        int c = w.stem().outChannels();
+        double[] mul = new double[c];
+        Arrays.fill(mul, factor);
+        return new ResNet20Weights(w.stem().affineOutputs(mul, new double[c]), w.blocks(), w.fcWeight(), w.fcBias(),
+                w.mean(), w.std(), w.activations());
     }
 
     /**
@@ -183,6 +207,19 @@ final class EncryptedPlan {
             @Override
             public SimCiphertext bootstrap(SimCiphertext x, int slots) {
                 return meter.bootstrap(x, slots);
+            }
+
+            @Override
+            public SimCiphertext bootstrap(String layer, int ciphertext, SimCiphertext x, int slots) {
+                SimCiphertext b = meter.bootstrap(x, slots);
+                Activation a = acts.get(layer);
+                double factor = a == null ? 1 : a.inputScale(); // free in CKKS, as in CkksNetworkHooks
+                if (factor == 1) {
+                    return b;
+                }
+                SimCiphertext scaled = meter.enter(sim.scaledCopy(b, factor), meter.level(b));
+                meter.release(b);
+                return scaled;
             }
         };
         List<SimCiphertext> input = new ArrayList<>();

@@ -73,6 +73,14 @@ final class SimulatedBackend implements DemoRun.Backend<SimCiphertext> {
             public SimCiphertext bootstrap(SimCiphertext x, int slots) {
                 return x;
             }
+
+            /** As the CKKS bootstrap: x times the activation's input scale (a copy of the slots, not counted). */
+            @Override
+            public SimCiphertext bootstrap(String layer, int ciphertext, SimCiphertext x, int slots) {
+                Activation a = acts.get(layer);
+                double factor = a == null ? 1 : a.inputScale();
+                return factor == 1 ? x : sim.scaledCopy(x, factor);
+            }
         };
     }
 

@@ -109,24 +109,25 @@ class DemoCommandTest {
     }
 
     /**
-     * The levels and keys of an encrypted run: the image goes as many levels above the planner's input level as the
-     * profile's activations take beyond the cost model's count (the stem's activation has no bootstrap before it), the
-     * stem's rotation keys are cut to that level and the others to the level the convolutions run at, bootstraps as
-     * planned, and the key plan covers the bootstrappers' keys.
+     * The levels and keys of an encrypted run: the planner's levels (AppReLU in 14 levels, its 1/B applied by the
+     * bootstrap before it or the stem's weights, so the image goes in at the planned level), the stem's rotation keys
+     * cut to the image's level and the others to the level the convolutions run at, bootstraps as planned, and the key
+     * plan covers the bootstrappers' keys.
      */
     @Test
-    void encryptedPlanRaisesTheImageForTheActivationAndCutsTheKeys() throws IOException {
+    void encryptedPlanKeepsThePlannedLevelsAndCutsTheKeys() throws IOException {
         Parameters params = ParamsCommand.secureParameters("resnet20-cifar10");
         EncryptedPlan p = EncryptedPlan.of("resnet20-cifar10", params, PlanReport.randomWeights(3), "costs-cpu", 64);
         assertEquals(16, p.topLevel);
-        assertEquals(p.plannedInputLevel + Math.max(0, p.activationLevels - p.plannedActivationLevels),
-                p.plan.inputLevel());
-        assertTrue(p.activationLevels >= 14, "AppReLU's composite sign alone is 13 levels: " + p.activationLevels);
-        assertEquals(p.plan.inputLevel() - 1, p.activationTopLevel, "the stem's activation starts highest");
+        assertEquals(14, p.activationLevels, "the composite sign's 13 levels and x * sign");
+        assertEquals(p.plannedActivationLevels, p.activationLevels);
+        assertEquals(p.plannedInputLevel, p.plan.inputLevel());
+        assertEquals(16, p.plan.inputLevel());
+        assertEquals(p.topLevel, p.activationTopLevel, "activations after a bootstrap start at the top");
         assertEquals(p.plan.inputLevel(), p.cnnKeyLevels.values().stream().mapToInt(Integer::intValue).max()
                 .orElseThrow(), "the stem rotates the fresh image");
-        assertEquals(1, p.cnnKeyLevels.values().stream().mapToInt(Integer::intValue).min().orElseThrow(),
-                "the other convolutions run at level 1 after a bootstrap and an activation");
+        assertEquals(2, p.cnnKeyLevels.values().stream().mapToInt(Integer::intValue).min().orElseThrow(),
+                "the other convolutions rotate at level 2 (2 -> 1) after a bootstrap and an activation, as planned");
         assertEquals(Map.of(16384, 12L, 32768, 6L), p.bootstrapSlots);
         assertEquals(18, p.bootstrapsPerImage());
         assertEquals(38, p.keys.cnnRotations(), "the CNN keys hyphen plan reports");

@@ -16,6 +16,14 @@ public interface Activation {
     /** Levels the activation consumes. */
     int levels();
 
+    /**
+     * The factor the activation expects its input multiplied by, which the layer before applies for free (a
+     * bootstrap's output scale, a convolution's weights): 1 unless the activation says otherwise.
+     */
+    default double inputScale() {
+        return 1;
+    }
+
     /** A short name for reports, such as {@code appRelu}. */
     String kind();
 }

@@ -184,6 +184,15 @@ public final class CkksBootstrapService implements AutoCloseable {
      * pending rescale and stays the caller's.
      */
     public CkksCiphertext bootstrap(CkksCiphertext x, int slots, double bound) {
+        return bootstrap(x, slots, bound, 1);
+    }
+
+    /**
+     * {@link #bootstrap(CkksCiphertext, int, double)} of x times {@code factor} (positive), at no cost: the bootstrap
+     * ends at the output scale factor b Delta instead of b Delta. With factor 1 / b the result holds m / b, the
+     * input an activation on a normalized range expects ({@code act.AppRelu.normalizedInput()}).
+     */
+    public CkksCiphertext bootstrap(CkksCiphertext x, int slots, double bound, double factor) {
         if (x.released) {
             throw new IllegalStateException("bootstrap: ciphertext used after release");
         }
@@ -195,6 +204,10 @@ public final class CkksBootstrapService implements AutoCloseable {
         if (!(bound > 0) || Double.isInfinite(bound)) {
             throw new IllegalArgumentException("bootstrap: the bound must be positive and finite, got " + bound);
         }
+        if (!(factor > 0) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("bootstrap: the output factor must be positive and finite, got "
+                    + factor);
+        }
         Bootstrapper boot = bootstrapper(slots);
         requireKeys(slots);
         Ciphertext in = ev.ciphertext(x);
@@ -205,14 +218,14 @@ public final class CkksBootstrapService implements AutoCloseable {
         Map<String, Long> phaseTimes = phases.computeIfAbsent(slots, s -> new LinkedHashMap<>());
         long switches = evaluator.keySwitchCount();
         long start = System.nanoTime();
-        Ciphertext out = boot.bootstrap(evaluator, view, delta * bound,
+        Ciphertext out = boot.bootstrap(evaluator, view, delta * bound * factor,
                 (phase, nanos) -> phaseTimes.merge(phase, nanos, Long::sum));
         long took = System.nanoTime() - start;
         long[] c = counts.computeIfAbsent(slots, s -> new long[3]);
         c[0]++;
         c[1] += took;
         c[2] += evaluator.keySwitchCount() - switches;
-        // it decrypts to (delta bound) (m / bound) = delta m: all slots again, declared at delta
+        // it decrypts to (delta bound factor) (m / bound) = delta (factor m): all slots again, declared at delta
         Ciphertext full = new Ciphertext(out.c0(), out.c1(), out.level(), delta, params.logSlots());
         return ev.adopt(full, x.levelsUsed);
     }

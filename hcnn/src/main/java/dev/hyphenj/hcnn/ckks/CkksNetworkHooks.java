@@ -115,12 +115,17 @@ public final class CkksNetworkHooks implements NetworkHooks<CkksCiphertext> {
     /** A bootstrap with bound 1 (slots of magnitude at most about 1). */
     @Override
     public CkksCiphertext bootstrap(CkksCiphertext x, int slots) {
-        return timedBootstrap(x, slots, 1);
+        return timedBootstrap(x, slots, 1, 1);
     }
 
+    /**
+     * The bootstrap before activation layer {@code layer}, with the layer's bound, times the activation's
+     * {@link Activation#inputScale()} (free: the bootstrap's output scale).
+     */
     @Override
     public CkksCiphertext bootstrap(String layer, int ciphertext, CkksCiphertext x, int slots) {
-        return timedBootstrap(x, slots, bootstrapBound(layer));
+        Activation a = activations.get(layer);
+        return timedBootstrap(x, slots, bootstrapBound(layer), a == null ? 1 : a.inputScale());
     }
 
     @Override
@@ -142,12 +147,12 @@ public final class CkksNetworkHooks implements NetworkHooks<CkksCiphertext> {
         bootstraps = bootstrapNanos = activationNanos = 0;
     }
 
-    private CkksCiphertext timedBootstrap(CkksCiphertext x, int slots, double bound) {
+    private CkksCiphertext timedBootstrap(CkksCiphertext x, int slots, double bound, double factor) {
         if (boot == null) {
             throw new IllegalStateException("a bootstrap in a leveled run (hooks without a bootstrap service)");
         }
         long start = System.nanoTime();
-        CkksCiphertext y = boot.bootstrap(x, slots, bound);
+        CkksCiphertext y = boot.bootstrap(x, slots, bound, factor);
         bootstraps++;
         bootstrapNanos += System.nanoTime() - start;
         return y;

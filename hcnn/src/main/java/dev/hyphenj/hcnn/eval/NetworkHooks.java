@@ -29,6 +29,8 @@ public interface NetworkHooks<C> {
      * The bootstrap of ciphertext {@code ciphertext} of the tensor about to enter activation layer {@code layer}
      * (named as in {@link #activate(String, int, Object)}), so that an implementation can use the layer's range (a
      * CKKS bootstrap is precise relative to a bound on the slots); by default {@link #bootstrap(Object, int)}.
+     * Implementations that choose the layer's activation return x times its {@code Activation.inputScale()} (free in
+     * CKKS: the bootstrap's output scale), the input that activation expects.
      */
     default C bootstrap(String layer, int ciphertext, C x, int slots) {
         return bootstrap(x, slots);

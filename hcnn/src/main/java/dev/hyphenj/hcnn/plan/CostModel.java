@@ -20,9 +20,8 @@ import java.util.TreeMap;
  * of n rotations costs one rotation plus {@code hoistedExtraFraction} of one for each further output. A bootstrap
  * costs {@code bootstrapRotations} rotations of the reference size. An activation (AppReLU) costs its ciphertext
  * products, each one key switch at the middle of its levels, and takes {@code activationLevels} levels: 14 by
- * default, the composite sign's 13 and one for x * sign, with the 1/B prescale folded into the convolution before it
- * (as MPConv does; the project's {@link AppRelu} spends a 15th level on it, which still fits one convolution into
- * the 16 network levels, but not MPConv's two-level convolution).
+ * default, the composite sign's 13 and one for x * sign, with the 1/B prescale applied for free before it (as MPConv
+ * does; {@link AppRelu#normalizedInput()}: the bootstrap's output scale or the stem's weights divide by B).
  *
  * @param referenceLimbs primes of Q the times were measured with
  * @param rotationMs one rotation (key switch)

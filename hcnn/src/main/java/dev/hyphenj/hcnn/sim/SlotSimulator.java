@@ -60,6 +60,18 @@ public final class SlotSimulator implements HeEvaluator<SimCiphertext> {
         return create(values.clone(), 0, 0);
     }
 
+    /**
+     * A new handle holding a's slots times {@code factor}, at a's levels and not counted: what a CKKS bootstrap's
+     * output scale gives for free (the network's bootstrap hooks).
+     */
+    public SimCiphertext scaledCopy(SimCiphertext a, double factor) {
+        double[] v = check(a).slots.clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= factor;
+        }
+        return create(v, a.levelsUsed, a.pendingRescales);
+    }
+
     /** A copy of the slot values (the client's decryption). */
     public double[] decrypt(SimCiphertext a) {
         return check(a).slots.clone();

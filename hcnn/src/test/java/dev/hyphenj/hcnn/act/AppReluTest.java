@@ -51,6 +51,37 @@ class AppReluTest {
         assertThrows(IllegalArgumentException.class, () -> new AppRelu(Double.NaN));
     }
 
+    /** The normalized form takes x / B (delivered scaled for free) and saves the change of variable's level. */
+    @Test
+    void normalizedInputComputesTheSameReluInOneLevelLess() {
+        double b = 21.7373;
+        AppRelu relu = new AppRelu(b), norm = relu.normalizedInput();
+        assertTrue(norm.normalized() && !relu.normalized());
+        assertEquals(1 / b, norm.inputScale());
+        assertEquals(1, relu.inputScale());
+        for (double x = -b; x <= b; x += b / 997) {
+            assertEquals(relu.evaluate(x), norm.evaluate(x / b), 1e-9 * b, "x = " + x);
+        }
+        assertEquals(14, norm.levels());
+        assertEquals(15, relu.levels());
+        SlotSimulator sim = new SlotSimulator(1 << 10);
+        Random rnd = new Random(3);
+        double[] v = new double[sim.slots()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (2 * rnd.nextDouble() - 1) * b / 2;
+        }
+        double[] t = v.clone();
+        for (int i = 0; i < t.length; i++) {
+            t[i] /= b;
+        }
+        SimCiphertext y = norm.apply(sim, sim.encrypt(t), 0);
+        assertEquals(14, y.levelsUsed());
+        double[] out = sim.decrypt(y);
+        for (int i = 0; i < v.length; i++) {
+            assertEquals(Math.max(v[i], 0), out[i], b * 0x1p-13, "slot " + i);
+        }
+    }
+
     @Test
     void onTheSimulatorItMatchesDoubleAndCountsItsCost() {
         int slots = 1 << 10;

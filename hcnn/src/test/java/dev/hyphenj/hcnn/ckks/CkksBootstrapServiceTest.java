@@ -255,6 +255,32 @@ class CkksBootstrapServiceTest {
         ev.release(unbounded);
     }
 
+    /**
+     * The output factor is free: the hooks bootstrap before a normalized AppReLU to x / B, at the level and nominal
+     * scale of a plain bootstrap and as precise relative to its values.
+     */
+    @Test
+    void hooksBootstrapToTheNormalizedInputOfTheirActivation() {
+        double b = 8;
+        double[] want = periodic(SPARSE, 6);
+        CkksNetworkHooks hooks = new CkksNetworkHooks(ev, boot, Map.of("n", new AppRelu(b).normalizedInput()));
+        CkksCiphertext x = ev.wrap(kit.encrypt(want, 2));
+        CkksCiphertext y = hooks.bootstrap("n", 0, x, SPARSE);
+        double[] scaled = want.clone();
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] /= b;
+        }
+        CkksTestKit.Bits bits = CkksTestKit.Bits.of(List.of(kit.decrypt(ev.ciphertext(y))), List.of(scaled));
+        System.out.printf("bootstrap to x / %.0f: %s%n", b, bits);
+        assertEquals(boot.outputLevel(), y.level());
+        assertEquals(ev.nominalScale(), y.scale(), 0);
+        assertTrue(bits.worst() >= 15, bits.toString());
+        assertThrows(IllegalArgumentException.class, () -> boot.bootstrap(x, SPARSE, b, 0));
+        assertThrows(IllegalArgumentException.class, () -> boot.bootstrap(x, SPARSE, b, Double.NaN));
+        ev.release(x);
+        ev.release(y);
+    }
+
     /** A slot count is a promise: a ciphertext that is not s-periodic comes back as its mean over the s-cosets. */
     @Test
     void nonPeriodicInputComesBackAsItsPeriodicMean() {
