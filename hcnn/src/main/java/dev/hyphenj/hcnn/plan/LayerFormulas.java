@@ -1,8 +1,11 @@
 package dev.hyphenj.hcnn.plan;
 
 import dev.hyphenj.ckks.Parameters;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.IntPredicate;
 
 /**
  * The counting formulas of the HE layers, shared by the planners ({@link ResNet20Planner}, {@link ResNet18Planner}):
@@ -41,6 +44,42 @@ final class LayerFormulas {
         final SortedMap<Integer, Long> bootstrapSlots = new TreeMap<>();
         /** Plaintext bytes, every weight plaintext (and bias) at the level where it is used. */
         long plaintextBytes;
+    }
+
+    /**
+     * Levels and bootstrap places of a ResNet of {@code blockCount} basic blocks: the stem convolution and each
+     * block convolution take one level, a downsampling block's shortcut one (beside conv1, from the block input),
+     * an activation {@link CostModel#activationLevels()}, layers between the stem's activation and the first block
+     * (ImageNet's pool) none; a bootstrap precedes an activation when the levels after it would not hold the next
+     * convolution. The image enters at the lowest level that needs no bootstrap before the stem's activation.
+     */
+    ResNet20Planner.Levels levels(int blockCount, IntPredicate downsample) {
+        int act = model.activationLevels();
+        int stemLevel = act + 1 + 1;
+        List<Boolean> boot = new ArrayList<>();
+        int[] c1 = new int[blockCount], c2 = new int[blockCount];
+        int l = activation(stemLevel - 1, 1, boot);
+        for (int i = 0; i < blockCount; i++) {
+            int x = l;
+            c1[i] = x;
+            l = activation(x - 1, 1, boot);
+            c2[i] = l;
+            l = Math.min(l - 1, downsample.test(i) ? x - 1 : x);
+            l = activation(l, 1, boot);
+        }
+        return new ResNet20Planner.Levels(stemLevel, boot, c1, c2, l);
+    }
+
+    /** Applies an activation at level l needing {@code after} levels after it; records whether to bootstrap. */
+    private int activation(int l, int after, List<Boolean> boot) {
+        int act = model.activationLevels();
+        boolean b = l - act < after;
+        if (b && topLevel - act < after) {
+            throw new IllegalStateException("the chain's " + topLevel + " network levels cannot hold an activation ("
+                    + act + ") and the " + after + " levels after it");
+        }
+        boot.add(b);
+        return (b ? topLevel : l) - act;
     }
 
     /**

@@ -74,36 +74,9 @@ public final class ResNet20Planner {
     public record BlockCost(NetworkPlan.BlockPlan choice, double ms, long rotations, long hoisted, long pmul,
             long bootstraps, long activations) {}
 
-    /** Levels and bootstraps: conv 1 level, shortcut 1, activation per the model, head 2. */
+    /** Levels and bootstraps: conv 1 level, shortcut 1, activation per the model, head 1. */
     public Levels levels() {
-        int act = model.activationLevels();
-        int stemLevel = act + 1 + 1;
-        List<Boolean> boot = new ArrayList<>();
-        int[] c1 = new int[9], c2 = new int[9];
-        int l = stemLevel - 1;
-        l = activation(l, 1, boot);
-        for (int i = 0; i < 9; i++) {
-            int x = l;
-            c1[i] = x;
-            l = activation(x - 1, 1, boot);
-            c2[i] = l;
-            boolean downsample = i % 3 == 0 && i > 0;
-            l = Math.min(l - 1, downsample ? x - 1 : x);
-            l = activation(l, 1, boot);
-        }
-        return new Levels(stemLevel, boot, c1, c2, l);
-    }
-
-    /** Applies an activation at level l needing {@code after} levels after it; records whether to bootstrap. */
-    private int activation(int l, int after, List<Boolean> boot) {
-        int act = model.activationLevels();
-        boolean b = l - act < after;
-        if (b && topLevel - act < after) {
-            throw new IllegalStateException("the chain's " + topLevel + " network levels cannot hold an activation ("
-                    + act + ") and the " + after + " levels after it");
-        }
-        boot.add(b);
-        return (b ? topLevel : l) - act;
+        return formulas.levels(9, i -> i % 3 == 0 && i > 0);
     }
 
     /** The plan: levels, the stem's m, m and refills per block (DP on predicted time), then baby steps for keys. */
