@@ -139,12 +139,12 @@ public final class ResNet18PlanReport {
                         + " No activation bounds are known (no ImageNet data): AppReLU's bounds are to be calibrated.",
                 "Max pool replaced by a 3x3/2 average pool (a linear layer): a change of the network that needs"
                         + " retraining, as HE ResNets on ImageNet do.",
-                "Input: the client splits each 224x224 plane into its 16 polyphase components mod 4 (56x56 planes in"
-                        + " 64x64 frames, 48 planes, 6 ciphertexts in CA); the 7x7/2 stem becomes a 3x3 stride-1"
-                        + " convolution to 4 phases x 64 channels, so stem and pool give stage 1's layout with no"
-                        + " repacking.",
+                "Input: the client splits each 224x224 plane into its 16 polyphase components mod 4 (48 planes of"
+                        + " 56x56 in 64x64 frames, encrypted once each, no halo; PR(m0): 48/m0 ciphertexts); the"
+                        + " 7x7/2 stem becomes a 3x3 stride-1 RAConv to 4 phases x 64 channels, so stem and pool give"
+                        + " stage 1's layout with no repacking.",
                 "Layouts: 64x64 frames, 8 planes per ciphertext; 56x56 gap 1, 28x28 gap 2, 14x14 gap 4, 7x7 gap 8;"
-                        + " gap refilling packs up to g^2 ciphertexts into one.",
+                        + " gap refilling packs up to 4 ciphertexts into one (offsets that are tap steps: no keys).",
                 "Predicted times: costs-cpu.json, one thread, bootstrap placeholder; additions and rescales are not"
                         + " counted (as in the planner's objective).");
     }
