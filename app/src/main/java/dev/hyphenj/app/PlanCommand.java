@@ -290,6 +290,7 @@ final class PlanCommand implements Callable<Integer> {
                 mib(r.bootstrapKeyBytes()) + " / " + mib(r.bootstrapKeyBytes() / 2));
         out.printf("%-40s %24s%n", "plaintext bytes (all, if precomputed)", mib(t.plaintextBytes()));
         out.printf("%-40s %24.1f%n", "predicted seconds (1 thread)", t.predictedMs() / 1000);
+        out.printf("%-40s %24.1f%n", "  without bootstraps and activations", r.linearMs() / 1000);
         out.println();
         ResNet18PlanReport.notes().forEach(out::println);
     }

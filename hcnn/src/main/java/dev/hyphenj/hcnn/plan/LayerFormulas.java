@@ -34,6 +34,8 @@ final class LayerFormulas {
     /** Counts and predicted time, accumulated layer part by layer part. */
     static final class Tally {
         double ms;
+        /** The part of ms spent in bootstraps and activations. */
+        double nonlinearMs;
         /** Ordinary (not hoisted) rotations. */
         long rotations;
         long hoisted;
@@ -131,10 +133,12 @@ final class LayerFormulas {
             t.bootstraps += cts;
             t.bootstrapSlots.merge(slots, (long) cts, Long::sum);
             t.ms += cts * model.bootstrap();
+            t.nonlinearMs += cts * model.bootstrap();
             level = topLevel;
         }
         t.activations += cts;
         t.ms += cts * model.activation(params, level);
+        t.nonlinearMs += cts * model.activation(params, level);
         return level;
     }
 

@@ -23,6 +23,7 @@ public final class ResNet18PlanReport {
     private final PlanReport.Row total;
     private final int bootstrapRotationKeys;
     private final long rotationKeyBytes;
+    private final double linearMs;
 
     /**
      * Plans ResNet-18 for the chain of {@code params}, bootstraps returning to {@code topLevel}, CoeffsToSlots and
@@ -55,6 +56,7 @@ public final class ResNet18PlanReport {
         this.total = new PlanReport.Row("total", "HyPHEN (CAConv/RAConv, PR(m), gap refilling)", (int) acts, rot,
                 hoisted, rot + acts * products, pmul, boots, slots, keys.size(), bytes, ms);
         this.bootstrapRotationKeys = BootstrapKeys.count(slots.keySet(), params.slots(), bootstrapTransformLevels);
+        this.linearMs = plan.layers().stream().mapToDouble(ResNet18Planner.Layer::linearMs).sum();
         this.rotationKeyBytes = keys.values().stream().mapToLong(l -> PlanReport.keyBytes(params, l)).sum();
     }
 
@@ -78,6 +80,11 @@ public final class ResNet18PlanReport {
     /** Bytes of the layers' rotation keys, each cut to the highest level it is used at. */
     public long rotationKeyBytes() {
         return rotationKeyBytes;
+    }
+
+    /** The predicted time without bootstraps and activations. */
+    public double linearMs() {
+        return linearMs;
     }
 
     /** Bytes of the bootstrapping keys at the top level. */

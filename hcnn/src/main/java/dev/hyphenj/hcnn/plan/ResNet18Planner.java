@@ -80,11 +80,12 @@ public final class ResNet18Planner {
      * @param activations activated ciphertexts
      * @param plaintextBytes weight and bias plaintexts at their levels
      * @param ms predicted time, one thread
+     * @param linearMs the part of ms outside bootstraps and activations
      * @param keys rotation steps used, each with the highest level it is used at
      */
     public record Layer(String name, String algorithm, long rotations, long hoisted, long plaintextMultiplies,
             long bootstraps, SortedMap<Integer, Long> bootstrapSlots, long activations, long plaintextBytes,
-            double ms, SortedMap<Integer, Integer> keys) {}
+            double ms, double linearMs, SortedMap<Integer, Integer> keys) {}
 
     /**
      * The chosen plan.
@@ -390,7 +391,7 @@ public final class ResNet18Planner {
         t.ms += n * model.hoistedBatch(params, l, fc.hoistedRotations() / n);
         t.ms += fc.giantRotations() * model.rotation(params, l);
         t.ms += fc.plaintextMultiplies() * model.plaintextMultiply(params, l);
-        t.plaintextBytes += fc.plaintextMultiplies() * formulas.plaintextBytes(l);
+        t.plaintextBytes += fc.plaintextMultiplies() * formulas.plaintextBytes(l) + formulas.plaintextBytes(l - 1);
         for (int s : head.rotationSteps()) {
             formulas.key(keys, s, l);
         }
@@ -400,7 +401,7 @@ public final class ResNet18Planner {
 
     private Layer layer(String name, String algorithm, LayerFormulas.Tally t, SortedMap<Integer, Integer> keys) {
         return new Layer(name, algorithm, t.rotations + t.hoisted, t.hoisted, t.plaintextMultiplies, t.bootstraps,
-                t.bootstrapSlots, t.activations, t.plaintextBytes, t.ms, keys);
+                t.bootstrapSlots, t.activations, t.plaintextBytes, t.ms, t.ms - t.nonlinearMs, keys);
     }
 
     private static double ms(List<Layer> layers) {

@@ -189,6 +189,35 @@ class ResNet18PlannerTest {
         run.check(rows.getLast(), out.size());
     }
 
+    /** The head (pool and FC 512 -> 1000 on the last block's 64 ciphertexts, refilled as planned). */
+    @Test
+    void headMatchesTheDirectComputationAndTheFormulas() {
+        Random rnd = new Random(1000);
+        ResNet18Planner.Geometry g = ResNet18Planner.geometry(ResNet18Planner.BLOCKS - 1);
+        boolean refilled = plan.blocks().getLast().refillOut();
+        double[][][] features = TestTensors.tensor(rnd, g.cout(), g.side(), g.side());
+        double[][] w = new double[ResNet18Planner.CLASSES][g.cout()];
+        double[] bias = new double[ResNet18Planner.CLASSES];
+        for (int o = 0; o < w.length; o++) {
+            for (int c = 0; c < g.cout(); c++) {
+                w[o][c] = 2 * rnd.nextDouble() - 1;
+            }
+            bias[o] = rnd.nextDouble();
+        }
+        TensorLayout layout = TensorLayout.channelAligned(planner.frame(), g.cout(), g.side(), g.side(), g.gout());
+        dev.hyphenj.hcnn.head.ClassifierHead head = new dev.hyphenj.hcnn.head.ClassifierHead(layout, w, bias);
+        Run run = new Run(plan.levels().headLevel());
+        List<SimCiphertext> x = run.encrypt(layout.pack(features));
+        int sets = refilled ? ResNet18Planner.refillSets(x.size(), g.gout()) : 1;
+        List<SimCiphertext> xs = refilled ? run.expand(run.refilled(x, sets, g.gout()), sets, g.gout()) : x;
+        double[] logits = head.decode(run.sim.decrypt(head.apply(run.meter, xs)));
+        double[] direct = head.applyPlain(features);
+        for (int o = 0; o < direct.length; o++) {
+            assertEquals(direct[o], logits[o], TOLERANCE, "logit " + o);
+        }
+        run.check(plan.layers().getLast(), 0);
+    }
+
     /** A simulator run under a meter, with per-row checks of the counts against a formula row. */
     private final class Run {
         final SlotSimulator sim = new SlotSimulator(params.slots());
