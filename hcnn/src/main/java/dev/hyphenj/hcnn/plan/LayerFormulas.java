@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The counting formulas of the HE layers, shared by the planners ({@link ResNet20Planner}, {@link ResNet18Planner}):
@@ -82,6 +84,60 @@ final class LayerFormulas {
         }
         boot.add(b);
         return (b ? topLevel : l) - act;
+    }
+
+    /** The predicted time of block i with its input refilled or not and a choice, for {@link #chooseBlocks}. */
+    interface BlockTime {
+        double ms(int i, boolean inputRefilled, NetworkPlan.BlockPlan choice);
+    }
+
+    /**
+     * The blocks' choices of least predicted time, by dynamic programming over the blocks with the state whether
+     * the block input is refilled: {@code options} per block, {@code blockMs} per block and choice, {@code tailMs}
+     * (the head) after the last block given whether its output is refilled. An identity shortcut of a refilled input
+     * is added to the refilled output, so a block without downsampling keeps a refilled input refilled.
+     */
+    static List<NetworkPlan.BlockPlan> chooseBlocks(int blockCount, IntFunction<List<NetworkPlan.BlockPlan>> options,
+            IntPredicate downsample, BlockTime blockMs, ToDoubleFunction<Boolean> tailMs) {
+        double[] best = {0, Double.MAX_VALUE};
+        List<List<NetworkPlan.BlockPlan>> paths = new ArrayList<>(List.of(new ArrayList<>(), new ArrayList<>()));
+        for (int i = 0; i < blockCount; i++) {
+            double[] next = {Double.MAX_VALUE, Double.MAX_VALUE};
+            List<List<NetworkPlan.BlockPlan>> nextPaths = new ArrayList<>(List.of(new ArrayList<>(),
+                    new ArrayList<>()));
+            for (int state = 0; state < 2; state++) {
+                if (best[state] == Double.MAX_VALUE) {
+                    continue;
+                }
+                for (NetworkPlan.BlockPlan choice : options.apply(i)) {
+                    if (state == 1 && !downsample.test(i) && !choice.refillOut()) {
+                        continue;
+                    }
+                    double total = best[state] + blockMs.ms(i, state == 1, choice)
+                            + (i == blockCount - 1 ? tailMs.applyAsDouble(choice.refillOut()) : 0);
+                    int ns = choice.refillOut() ? 1 : 0;
+                    if (total < next[ns]) {
+                        next[ns] = total;
+                        List<NetworkPlan.BlockPlan> p = new ArrayList<>(paths.get(state));
+                        p.add(choice);
+                        nextPaths.set(ns, p);
+                    }
+                }
+            }
+            best = next;
+            paths = nextPaths;
+        }
+        return paths.get(best[0] <= best[1] ? 0 : 1);
+    }
+
+    /** The blocks with baby steps min(n1, m) for both convolutions. */
+    static List<NetworkPlan.BlockPlan> withBabySteps(List<NetworkPlan.BlockPlan> blocks, int n1) {
+        List<NetworkPlan.BlockPlan> out = new ArrayList<>();
+        for (NetworkPlan.BlockPlan b : blocks) {
+            int bs = Math.min(n1, b.m());
+            out.add(new NetworkPlan.BlockPlan(b.name(), b.m(), bs, bs, b.refillMid(), b.refillOut()));
+        }
+        return out;
     }
 
     /**

@@ -154,36 +154,9 @@ public final class ResNet18Planner {
     /** The plan: levels, m and refills per block (DP on predicted time), the stem's m, then baby steps for keys. */
     public Plan plan() {
         ResNet20Planner.Levels lv = levels();
-        // DP over the blocks; state: whether the block input is refilled
-        double[] best = {0, Double.MAX_VALUE};
-        List<List<NetworkPlan.BlockPlan>> paths = new ArrayList<>(List.of(new ArrayList<>(), new ArrayList<>()));
-        for (int i = 0; i < BLOCKS; i++) {
-            double[] next = {Double.MAX_VALUE, Double.MAX_VALUE};
-            List<List<NetworkPlan.BlockPlan>> nextPaths = new ArrayList<>(List.of(new ArrayList<>(),
-                    new ArrayList<>()));
-            for (int state = 0; state < 2; state++) {
-                if (best[state] == Double.MAX_VALUE) {
-                    continue;
-                }
-                for (NetworkPlan.BlockPlan choice : options(i)) {
-                    if (state == 1 && !geometry(i).downsample() && !choice.refillOut()) {
-                        continue; // an identity shortcut of a refilled input needs a refilled output
-                    }
-                    double total = best[state] + ms(block(i, state == 1, choice, lv))
-                            + (i == BLOCKS - 1 ? headLayer(choice.refillOut(), lv.headLevel()).ms() : 0);
-                    int ns = choice.refillOut() ? 1 : 0;
-                    if (total < next[ns]) {
-                        next[ns] = total;
-                        List<NetworkPlan.BlockPlan> p = new ArrayList<>(paths.get(state));
-                        p.add(choice);
-                        nextPaths.set(ns, p);
-                    }
-                }
-            }
-            best = next;
-            paths = nextPaths;
-        }
-        List<NetworkPlan.BlockPlan> chosen = paths.get(best[0] <= best[1] ? 0 : 1);
+        List<NetworkPlan.BlockPlan> chosen = LayerFormulas.chooseBlocks(BLOCKS, this::options,
+                i -> geometry(i).downsample(), (i, refilled, choice) -> ms(block(i, refilled, choice, lv)),
+                refilled -> headLayer(refilled, lv.headLevel()).ms());
         int stemM = 1;
         for (int m0 = 2; m0 <= blocksPerCt; m0 *= 2) {
             if (stem(m0, 1, lv).ms() < stem(stemM, 1, lv).ms()) {
@@ -193,11 +166,7 @@ public final class ResNet18Planner {
         Plan bestPlan = null;
         int bestKeys = Integer.MAX_VALUE;
         for (int beta = 1; beta <= blocksPerCt; beta *= 2) {
-            List<NetworkPlan.BlockPlan> blocks = new ArrayList<>();
-            for (NetworkPlan.BlockPlan b : chosen) {
-                int bs = Math.min(beta, b.m());
-                blocks.add(new NetworkPlan.BlockPlan(b.name(), b.m(), bs, bs, b.refillMid(), b.refillOut()));
-            }
+            List<NetworkPlan.BlockPlan> blocks = LayerFormulas.withBabySteps(chosen, beta);
             Plan p = new Plan(stemM, beta, blocks, lv, layers(stemM, beta, blocks, lv));
             int keys = p.keyLevels().size();
             if (keys < bestKeys) {

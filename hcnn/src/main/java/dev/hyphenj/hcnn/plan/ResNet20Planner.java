@@ -94,47 +94,15 @@ public final class ResNet20Planner {
                 bestStem = m0;
             }
         }
-        // DP over the blocks; state: whether the block input is refilled
-        double[] best = {0, Double.MAX_VALUE};
-        List<List<NetworkPlan.BlockPlan>> paths = new ArrayList<>(List.of(new ArrayList<>(), new ArrayList<>()));
-        for (int i = 0; i < 9; i++) {
-            double[] next = {Double.MAX_VALUE, Double.MAX_VALUE};
-            List<List<NetworkPlan.BlockPlan>> nextPaths = new ArrayList<>(List.of(new ArrayList<>(),
-                    new ArrayList<>()));
-            for (int state = 0; state < 2; state++) {
-                if (best[state] == Double.MAX_VALUE) {
-                    continue;
-                }
-                for (NetworkPlan.BlockPlan choice : options(i)) {
-                    if (state == 1 && !geometry(i).downsample && !choice.refillOut()) {
-                        continue; // an identity shortcut of a refilled input needs a refilled output
-                    }
-                    BlockCost c = blockCost(i, state == 1, choice, lv);
-                    double total = best[state] + c.ms() + (i == 8 ? headCost(choice.refillOut(), lv.headLevel()) : 0);
-                    int ns = choice.refillOut() ? 1 : 0;
-                    if (total < next[ns]) {
-                        next[ns] = total;
-                        List<NetworkPlan.BlockPlan> p = new ArrayList<>(paths.get(state));
-                        p.add(choice);
-                        nextPaths.set(ns, p);
-                    }
-                }
-            }
-            best = next;
-            paths = nextPaths;
-        }
-        List<NetworkPlan.BlockPlan> chosen = paths.get(best[0] <= best[1] ? 0 : 1);
+        List<NetworkPlan.BlockPlan> chosen = LayerFormulas.chooseBlocks(9, this::options, i -> geometry(i).downsample,
+                (i, refilled, choice) -> blockCost(i, refilled, choice, lv).ms(),
+                refilled -> headCost(refilled, lv.headLevel()));
         // baby steps: one policy for all layers, the one with the fewest keys
         NetworkPlan bestPlan = null;
         int bestKeys = Integer.MAX_VALUE;
         for (int beta = 1; beta <= blocksPerCt; beta *= 2) {
-            List<NetworkPlan.BlockPlan> blocks = new ArrayList<>();
-            for (NetworkPlan.BlockPlan b : chosen) {
-                int bs = Math.min(beta, b.m());
-                blocks.add(new NetworkPlan.BlockPlan(b.name(), b.m(), bs, bs, b.refillMid(), b.refillOut()));
-            }
-            NetworkPlan p = new NetworkPlan(bestStem, Math.min(beta, bestStem), blocks, lv.inputLevel(),
-                    lv.bootstrapBefore());
+            NetworkPlan p = new NetworkPlan(bestStem, Math.min(beta, bestStem),
+                    LayerFormulas.withBabySteps(chosen, beta), lv.inputLevel(), lv.bootstrapBefore());
             int keys = rotationKeys(p).size();
             if (keys < bestKeys) {
                 bestKeys = keys;
