@@ -28,9 +28,8 @@ import java.util.TreeMap;
  * inputs and outputs CA; the projection shortcut of stages 2-4 (1 x 1, stride 2, BN folded) a CAConv CA -> CA
  * (m = B) beside conv1 from the block input. Gap refilling puts up to 4 ciphertexts into one ({@link #refillSets}:
  * offsets that are tap steps, so no key of its own), in groups when there are more (stage 2: 16 CA ciphertexts into
- * 4, stage 4: 64 into 16). m and the refills are chosen per block
- * by dynamic programming over the predicted time, then the stem's m, then one baby-step size for the block
- * rotations, the one with the fewest rotation keys.
+ * 4, stage 4: 64 into 16). m and the refills are chosen per block by dynamic programming over the predicted time,
+ * then the stem's m, then one baby-step size for the block rotations, the one with the fewest rotation keys.
  *
  * <p><b>Levels.</b> As ResNet-20's ({@link LayerFormulas#levels}): each convolution 1 level, the projection 1 beside
  * conv1, the pool none, AppReLU {@link CostModel#activationLevels()}, the head 1; a bootstrap before an activation
