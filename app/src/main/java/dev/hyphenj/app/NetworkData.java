@@ -35,10 +35,17 @@ final class NetworkData {
     /** The weights, the images and the selected image indices. */
     record Loaded(Path directory, ResNet20Weights weights, Cifar10 images, int[] selected) {}
 
-    /** Throws (one line) unless the profile's {@code network.model} is resnet20, the model {@code command} runs. */
+    /**
+     * Throws (one line) unless the profile's {@code network.model} is resnet20, the model {@code command} runs; a
+     * resnet18 profile is told it is plan-only.
+     */
     static void requireResNet20(String profile, String command) {
         Object network = Profiles.read(profile).get("network");
         Object model = network instanceof Map<?, ?> m ? m.get("model") : null;
+        if ("resnet18".equals(model)) {
+            throw new IllegalArgumentException("profile '" + profile + "' is plan-only: there are no ImageNet weights or"
+                    + " images for ResNet-18 here, so " + command + " cannot run it (use hyphen plan)");
+        }
         if (!"resnet20".equals(model)) {
             throw new IllegalArgumentException("profile '" + profile + "': " + command + " runs the model resnet20, the "
                     + "profile names " + (model == null ? "no network.model" : "'" + model + "'"));

@@ -7,6 +7,8 @@ import dev.hyphenj.hcnn.plan.CostModel;
 import dev.hyphenj.hcnn.plan.NetworkPlan;
 import dev.hyphenj.hcnn.model.ResNet20Weights;
 import dev.hyphenj.hcnn.plan.PlanReport;
+import dev.hyphenj.hcnn.plan.ResNet18PlanReport;
+import dev.hyphenj.hcnn.plan.ResNet18Planner;
 import dev.hyphenj.hcnn.plan.PolyPlanReport;
 import dev.hyphenj.hcnn.plan.PolyPlanner;
 import dev.hyphenj.hcnn.plan.ResNet20Planner;
@@ -31,12 +33,16 @@ import picocli.CommandLine.Spec;
  * operations (a few seconds). A degree-2 profile (activation poly2, such as resnet20-cifar10-poly) gets its own plan
  * ({@link PolyPlanReport}): the leveled run against the cheapest placements of 1-3 bootstraps, each with its
  * operations, keys and predicted time; it reads the degree-2 weights ({@code --data}), whose signs choose each layer's
- * form. Insecure profiles are refused as by every command.
+ * form. A ResNet-18 profile (network.model resnet18, such as resnet18-imagenet) gets a plan only
+ * ({@link ResNet18PlanReport}): per-layer rows and the total from the planner's formulas, nothing runs (no ImageNet
+ * weights or images here). Insecure profiles are refused as by every command.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Plan the profile's network (CAConv/RAConv, m, gap refills, levels, bootstraps, keys) and compare"
                 + " it with the MPConv baseline.")
 final class PlanCommand implements Callable<Integer> {
+    private static final String RESNET18 = "resnet18";
+
     @Spec
     CommandSpec spec;
 
@@ -56,9 +62,10 @@ final class PlanCommand implements Callable<Integer> {
                     + " $HYPHEN_DATA, else ../shared/data next to the repository)")
     Path data;
 
-    @Option(names = "--max-keys", paramLabel = "N", defaultValue = "64",
-            description = "the most rotation keys the network's layers may use (default: ${DEFAULT-VALUE})")
-    int maxKeys;
+    @Option(names = "--max-keys", paramLabel = "N",
+            description = "the most rotation keys the network's layers may use (default: 64 for ResNet-20; no limit"
+                    + " for ResNet-18, whose 1000-class head alone needs about 250)")
+    Integer maxKeys;
 
     @Override
     public Integer call() throws IOException {
@@ -69,21 +76,36 @@ final class PlanCommand implements Callable<Integer> {
         int[] levels = levels(profile);
         int top = levels[0], transformLevels = levels[1];
         CostModel model = CostModel.fromJson(Profiles.read(costs));
-        PlanReport report = new PlanReport(profile, params, model, top, transformLevels, maxKeys);
+        if (RESNET18.equals(model(profile))) {
+            ResNet18PlanReport report = new ResNet18PlanReport(profile, params, model, top, transformLevels,
+                    maxKeys == null ? Integer.MAX_VALUE : maxKeys);
+            printResNet18(spec.commandLine().getOut(), report, params);
+            return writeJson(report.toJson());
+        }
+        PlanReport report = new PlanReport(profile, params, model, top, transformLevels, maxKeys());
         print(spec.commandLine().getOut(), report, params);
+        return writeJson(report.toJson());
+    }
+
+    /** Writes the plan document to {@code --json} if given. */
+    private int writeJson(Map<String, Object> doc) throws IOException {
         if (json != null) {
-            Files.writeString(json, Json.write(report.toJson()), StandardCharsets.UTF_8);
+            Files.writeString(json, Json.write(doc), StandardCharsets.UTF_8);
             spec.commandLine().getOut().println("wrote " + json);
         }
         spec.commandLine().getOut().flush();
         return 0;
     }
 
+    private int maxKeys() {
+        return maxKeys == null ? ClientServer.MAX_KEYS : maxKeys;
+    }
+
     /** The degree-2 network's plan: the leveled run against 1-3 bootstraps, and the layout. */
     private int planPoly() throws IOException {
         PolyProfile poly = PolyProfile.load(profile);
         ResNet20Weights w = NetworkData.weights(data, true);
-        PolyPlanReport report = new PolyPlanReport(profile, poly.planner(costs, maxKeys, w),
+        PolyPlanReport report = new PolyPlanReport(profile, poly.planner(costs, maxKeys(), w),
                 PolyProfile.costModel(costs), poly.topLevel);
         PrintWriter out = spec.commandLine().getOut();
         printPoly(out, report);
@@ -131,6 +153,12 @@ final class PlanCommand implements Callable<Integer> {
                         .orElse(0)) + " of the plain forward pass.");
     }
 
+    /** The {@code network.model} of a plannable profile ({@link #levels} checks it). */
+    private static String model(String profile) throws IOException {
+        levels(profile);
+        return (String) ((Map<?, ?>) Profiles.read(profile).get("network")).get("model");
+    }
+
     /**
      * The profile's top network level and the levels of one bootstrap transform (CoeffsToSlots), after checking
      * that the profile describes a ResNet-20 with AppReLU, the network the planner knows.
@@ -140,9 +168,9 @@ final class PlanCommand implements Callable<Integer> {
         if (!(doc.get("network") instanceof Map<?, ?> network)) {
             throw new IllegalArgumentException("profile '" + profile + "' describes no network (no \"network\")");
         }
-        if (!"resnet20".equals(network.get("model"))) {
-            throw new IllegalArgumentException("the planner knows ResNet-20 only, the profile's model is "
-                    + network.get("model"));
+        if (!"resnet20".equals(network.get("model")) && !RESNET18.equals(network.get("model"))) {
+            throw new IllegalArgumentException("the planner knows ResNet-20 and ResNet-18 only, the profile's model"
+                    + " is " + network.get("model"));
         }
         if (!"appRelu".equals(network.get("activation"))) {
             throw new IllegalArgumentException("the planner's cost model knows AppReLU only, the profile's activation"
@@ -227,6 +255,44 @@ final class PlanCommand implements Callable<Integer> {
                 (double) y.keySwitches() / x.keySwitches(), y.predictedMs() / x.predictedMs(),
                 r.baseline().linearMs() / r.ours().linearMs(), x.distinctRotationKeys(), y.distinctRotationKeys());
         out.println("A PR(m) ciphertext is periodic with period m*P, so it bootstraps as a sparse message of m*P slots.");
+    }
+
+    /** The ResNet-18 plan: per-layer rows, the total, keys and bytes, and its caveats. */
+    static void printResNet18(PrintWriter out, ResNet18PlanReport r, Parameters params) {
+        ResNet18Planner.Plan p = r.plan();
+        out.printf("ResNet-18 (ImageNet) plan for %s (N = 2^%d, %d slots, 64 x 64 frames): 48 polyphase input planes"
+                + " in PR(%d) (%d ciphertexts) at level %d; plan only, nothing runs%n%n", params.name(),
+                params.logN(), params.slots(), p.stemM(),
+                (ResNet18Planner.stemInputChannels() + p.stemM() - 1) / p.stemM(), p.levels().inputLevel());
+        String head = "%-18s | %-62s %5s %5s %7s %4s %4s %9s%n";
+        String row = "%-18s | %-62s %5d %5d %7d %4d %4d %9.0f%n";
+        out.printf(head, "layer", "algorithm", "rot", "hoist", "pmul", "boot", "keys", "ms");
+        for (PlanReport.Row x : r.rows()) {
+            out.printf(row, x.name(), x.algorithm(), x.rotations(), x.hoistedRotations(), x.plaintextMultiplies(),
+                    x.bootstraps(), x.distinctRotationKeys(), x.predictedMs());
+        }
+        PlanReport.Row t = r.total();
+        out.printf(row, "total", "", t.rotations(), t.hoistedRotations(), t.plaintextMultiplies(), t.bootstraps(),
+                t.distinctRotationKeys(), t.predictedMs());
+        out.println();
+        out.printf("%-40s %24d%n", "rotations (ordinary + hoisted)", t.rotations());
+        out.printf("%-40s %24d%n", "  of which hoisted", t.hoistedRotations());
+        out.printf("%-40s %24d%n", "key switches (with relinearizations)", t.keySwitches());
+        out.printf("%-40s %24d%n", "plaintext multiplies", t.plaintextMultiplies());
+        out.printf("%-40s %24d%n", "bootstraps", t.bootstraps());
+        out.printf("%-40s %24s%n", "  by sparse slot count", t.bootstrapSlots());
+        out.printf("%-40s %24d%n", "activations (ciphertexts)", t.ciphertexts());
+        out.printf("%-40s %24d%n", "distinct rotation keys (CNN layers)", t.distinctRotationKeys());
+        out.printf("%-40s %24d%n", "bootstrap rotation keys (estimate)", r.bootstrapRotationKeys());
+        out.printf("%-40s %24s%n", "CNN key bytes (cut, plain / seeded)",
+                mib(r.rotationKeyBytes()) + " / " + mib(r.rotationKeyBytes() / 2));
+        out.printf("%-40s %24s%n", "bootstrap key bytes (plain / seeded)",
+                mib(r.bootstrapKeyBytes()) + " / " + mib(r.bootstrapKeyBytes() / 2));
+        out.printf("%-40s %24s%n", "plaintext bytes (all, if precomputed)", mib(t.plaintextBytes()));
+        out.printf("%-40s %24.1f%n", "predicted seconds (1 thread)", t.predictedMs() / 1000);
+        out.printf("%-40s %24.1f%n", "  without bootstraps and activations", r.linearMs() / 1000);
+        out.println();
+        ResNet18PlanReport.notes().forEach(out::println);
     }
 
     private static void line(PrintWriter out, String label, long a, long b) {

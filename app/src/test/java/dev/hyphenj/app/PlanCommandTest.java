@@ -89,4 +89,44 @@ class PlanCommandTest {
         assertEquals("1", r[0]);
         assertTrue(r[2].contains("no network"), r[2]);
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void plansResNet18WithTheContractKeys(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("plan18.json");
+        String[] r = Cli.run("plan", "--profile", "resnet18-imagenet", "--json", file.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("layer4.1.conv2") && r[1].contains("layer2.0.shortcut") && r[1].contains("total")
+                && r[1].contains("average pool") && r[1].contains("retraining"), r[1]);
+        Map<String, Object> doc = (Map<String, Object>) Json.parse(Files.readString(file, StandardCharsets.UTF_8),
+                file.toString());
+        assertEquals("resnet18", doc.get("model"));
+        Map<String, Object> total = (Map<String, Object>) doc.get("total");
+        for (String key : CONTRACT) {
+            assertTrue(total.get(key) instanceof Long, "total." + key + " missing: " + total);
+        }
+        assertTrue(total.get("predictedSeconds") instanceof Double);
+        List<Object> layers = (List<Object>) doc.get("layers");
+        assertEquals(22, layers.size(), "stem, pool, 16 convolutions, 3 projections, head");
+        for (String key : List.of("rotations", "hoistedRotations", "keySwitches", "plaintextMultiplies",
+                "bootstraps")) {
+            long sum = 0;
+            for (Object o : layers) {
+                sum += (Long) ((Map<String, Object>) o).get(key);
+            }
+            assertEquals(total.get(key), sum, key + ": rows add up to the total");
+        }
+        assertTrue((Long) total.get("bootstraps") > 0 && (Long) total.get("bootstrapRotationKeys") > 0);
+    }
+
+    @Test
+    void theRunningCommandsRefuseThePlanOnlyResNet18(@TempDir Path dir) {
+        for (String[] args : List.of(new String[] {"simulate", "--profile", "resnet18-imagenet"},
+                new String[] {"demo", "--profile", "resnet18-imagenet"},
+                new String[] {"keygen", "--profile", "resnet18-imagenet", "--keys", dir.toString()})) {
+            String[] r = Cli.run(args);
+            assertEquals("1", r[0], args[0] + ": " + r[1] + r[2]);
+            assertTrue(r[2].contains("plan-only") && r[2].strip().lines().count() == 1, args[0] + ": " + r[2]);
+        }
+    }
 }

@@ -273,6 +273,11 @@ public final class PlanReport {
 
     /** Bytes of one switching key cut to {@code level}: 2 x dnum x (Q primes + P primes) x N x 4. */
     public long keyBytes(int level) {
+        return keyBytes(params, level);
+    }
+
+    /** Bytes of one switching key of {@code params} cut to {@code level}. */
+    public static long keyBytes(Parameters params, int level) {
         return 2L * params.dnum(level) * (params.primesAtLevel(level) + params.pPrimes().length) * params.n()
                 * Integer.BYTES;
     }
@@ -368,7 +373,8 @@ public final class PlanReport {
         return out;
     }
 
-    private Map<String, Object> rowJson(Row r) {
+    /** A row as the plan document writes it (also the ResNet-18 plan's). */
+    static Map<String, Object> rowJson(Row r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", r.name());
         m.put("algorithm", r.algorithm());
@@ -400,7 +406,7 @@ public final class PlanReport {
         return m;
     }
 
-    private static Map<String, Object> slotsJson(SortedMap<Integer, Long> slots) {
+    static Map<String, Object> slotsJson(SortedMap<Integer, Long> slots) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (Map.Entry<Integer, Long> e : slots.entrySet()) {
             m.put(Integer.toString(e.getKey()), e.getValue());
@@ -408,7 +414,7 @@ public final class PlanReport {
         return m;
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
     }
 

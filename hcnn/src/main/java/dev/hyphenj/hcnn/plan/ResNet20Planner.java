@@ -7,6 +7,8 @@ import dev.hyphenj.hcnn.layout.TensorLayout;
 import dev.hyphenj.hcnn.model.ResNet20Weights;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -44,6 +46,7 @@ public final class ResNet20Planner {
     private final int blockSize = 32 * 32;
     private final int blocksPerCt;
     private final int classes;
+    private final LayerFormulas formulas;
 
     /**
      * A planner for the chain of {@code params} (N/2 slots cut into 32 x 32 frames), bootstraps returning to
@@ -60,6 +63,7 @@ public final class ResNet20Planner {
         }
         this.blocksPerCt = slots / blockSize;
         this.classes = ResNet20Weights.CLASSES;
+        this.formulas = new LayerFormulas(params, model, topLevel, blocksPerCt, blockSize);
     }
 
     /** The levels of the plan: input level, bootstrap places, and the level each convolution starts at. */
@@ -70,36 +74,9 @@ public final class ResNet20Planner {
     public record BlockCost(NetworkPlan.BlockPlan choice, double ms, long rotations, long hoisted, long pmul,
             long bootstraps, long activations) {}
 
-    /** Levels and bootstraps: conv 1 level, shortcut 1, activation per the model, head 2. */
+    /** Levels and bootstraps: conv 1 level, shortcut 1, activation per the model, head 1. */
     public Levels levels() {
-        int act = model.activationLevels();
-        int stemLevel = act + 1 + 1;
-        List<Boolean> boot = new ArrayList<>();
-        int[] c1 = new int[9], c2 = new int[9];
-        int l = stemLevel - 1;
-        l = activation(l, 1, boot);
-        for (int i = 0; i < 9; i++) {
-            int x = l;
-            c1[i] = x;
-            l = activation(x - 1, 1, boot);
-            c2[i] = l;
-            boolean downsample = i % 3 == 0 && i > 0;
-            l = Math.min(l - 1, downsample ? x - 1 : x);
-            l = activation(l, 1, boot);
-        }
-        return new Levels(stemLevel, boot, c1, c2, l);
-    }
-
-    /** Applies an activation at level l needing {@code after} levels after it; records whether to bootstrap. */
-    private int activation(int l, int after, List<Boolean> boot) {
-        int act = model.activationLevels();
-        boolean b = l - act < after;
-        if (b && topLevel - act < after) {
-            throw new IllegalStateException("the chain's " + topLevel + " network levels cannot hold an activation ("
-                    + act + ") and the " + after + " levels after it");
-        }
-        boot.add(b);
-        return (b ? topLevel : l) - act;
+        return formulas.levels(9, i -> i % 3 == 0 && i > 0);
     }
 
     /** The plan: levels, the stem's m, m and refills per block (DP on predicted time), then baby steps for keys. */
@@ -117,47 +94,15 @@ public final class ResNet20Planner {
                 bestStem = m0;
             }
         }
-        // DP over the blocks; state: whether the block input is refilled
-        double[] best = {0, Double.MAX_VALUE};
-        List<List<NetworkPlan.BlockPlan>> paths = new ArrayList<>(List.of(new ArrayList<>(), new ArrayList<>()));
-        for (int i = 0; i < 9; i++) {
-            double[] next = {Double.MAX_VALUE, Double.MAX_VALUE};
-            List<List<NetworkPlan.BlockPlan>> nextPaths = new ArrayList<>(List.of(new ArrayList<>(),
-                    new ArrayList<>()));
-            for (int state = 0; state < 2; state++) {
-                if (best[state] == Double.MAX_VALUE) {
-                    continue;
-                }
-                for (NetworkPlan.BlockPlan choice : options(i)) {
-                    if (state == 1 && !geometry(i).downsample && !choice.refillOut()) {
-                        continue; // an identity shortcut of a refilled input needs a refilled output
-                    }
-                    BlockCost c = blockCost(i, state == 1, choice, lv);
-                    double total = best[state] + c.ms() + (i == 8 ? headCost(choice.refillOut(), lv.headLevel()) : 0);
-                    int ns = choice.refillOut() ? 1 : 0;
-                    if (total < next[ns]) {
-                        next[ns] = total;
-                        List<NetworkPlan.BlockPlan> p = new ArrayList<>(paths.get(state));
-                        p.add(choice);
-                        nextPaths.set(ns, p);
-                    }
-                }
-            }
-            best = next;
-            paths = nextPaths;
-        }
-        List<NetworkPlan.BlockPlan> chosen = paths.get(best[0] <= best[1] ? 0 : 1);
+        List<NetworkPlan.BlockPlan> chosen = LayerFormulas.chooseBlocks(9, this::options, i -> geometry(i).downsample,
+                (i, refilled, choice) -> blockCost(i, refilled, choice, lv).ms(),
+                refilled -> headCost(refilled, lv.headLevel()));
         // baby steps: one policy for all layers, the one with the fewest keys
         NetworkPlan bestPlan = null;
         int bestKeys = Integer.MAX_VALUE;
         for (int beta = 1; beta <= blocksPerCt; beta *= 2) {
-            List<NetworkPlan.BlockPlan> blocks = new ArrayList<>();
-            for (NetworkPlan.BlockPlan b : chosen) {
-                int bs = Math.min(beta, b.m());
-                blocks.add(new NetworkPlan.BlockPlan(b.name(), b.m(), bs, bs, b.refillMid(), b.refillOut()));
-            }
-            NetworkPlan p = new NetworkPlan(bestStem, Math.min(beta, bestStem), blocks, lv.inputLevel(),
-                    lv.bootstrapBefore());
+            NetworkPlan p = new NetworkPlan(bestStem, Math.min(beta, bestStem),
+                    LayerFormulas.withBabySteps(chosen, beta), lv.inputLevel(), lv.bootstrapBefore());
             int keys = rotationKeys(p).size();
             if (keys < bestKeys) {
                 bestKeys = keys;
@@ -213,77 +158,42 @@ public final class ResNet20Planner {
         Geometry g = geometry(i);
         int b = blocksPerCt, m = c.m();
         int nX = ceil(g.cin, b), setsX = inputRefilled ? nX : 1;
-        int nPr = ceil(g.cout, m), nCa = ceil(g.cout, b), r = b / m;
+        int nPr = ceil(g.cout, m), nCa = ceil(g.cout, b);
         int l1 = lv.conv1Level()[i], l2 = lv.conv2Level()[i];
-        double ms = 0;
-        long rot = 0, hoisted = 0, pmul = 0, boots = 0, acts = 0;
+        LayerFormulas.Tally t = new LayerFormulas.Tally();
         // conv1 (CAConv): expansion, taps, block rotations and rotate-and-sum
-        if (setsX > 1) {
-            ms += model.hoistedBatch(params, l1, setsX - 1);
-            hoisted += setsX - 1;
-        }
-        ms += nX * model.hoistedBatch(params, l1, TAPS - 1);
-        hoisted += (long) nX * (TAPS - 1);
-        long ord = (long) nPr * (m - 1 + Integer.numberOfTrailingZeros(r));
-        rot += ord;
-        ms += ord * model.rotation(params, l1);
-        pmul += (long) nPr * m * TAPS * nX;
-        ms += (double) nPr * m * TAPS * nX * model.plaintextMultiply(params, l1);
+        formulas.expand(t, l1, 1, setsX);
+        formulas.convolution(t, l1, nX, nPr, m, TAPS, formulas.caGatherSteps(m));
         int ctsMid = nPr;
         if (c.refillMid()) {
-            rot += nPr - 1;
-            ms += (nPr - 1) * model.rotation(params, l1 - 1);
+            formulas.refill(t, l1 - 1, nPr, 1);
             ctsMid = 1;
         }
-        int actIndex = 1 + 2 * i;
-        int midLevel = l1 - 1;
-        if (lv.bootstrapBefore().get(actIndex)) {
-            boots += ctsMid;
-            ms += ctsMid * model.bootstrap();
-            midLevel = topLevel;
-        }
-        acts += ctsMid;
-        ms += ctsMid * model.activation(params, midLevel);
+        formulas.activate(t, lv.bootstrapBefore().get(1 + 2 * i), l1 - 1, ctsMid, formulas.bootstrapSlots(m));
         // conv2 (RAConv)
-        if (c.refillMid()) {
-            ms += model.hoistedBatch(params, l2, nPr - 1);
-            hoisted += nPr - 1;
-        }
-        ms += nPr * model.hoistedBatch(params, l2, TAPS - 1);
-        hoisted += (long) nPr * (TAPS - 1);
-        long ord2 = (long) nCa * (m - 1);
-        rot += ord2;
-        ms += ord2 * model.rotation(params, l2);
-        pmul += (long) nCa * m * TAPS * nPr;
-        ms += (double) nCa * m * TAPS * nPr * model.plaintextMultiply(params, l2);
+        formulas.expand(t, l2, 1, c.refillMid() ? nPr : 1);
+        formulas.convolution(t, l2, nPr, nCa, m, TAPS, 0);
         int outLevel = l2 - 1;
         if (g.downsample) {
             int pad = (g.cout - g.cin) / 2;
             if (pad % b != 0) {
-                rot += nX;
-                ms += nX * model.rotation(params, l1);
+                t.rotations += nX;
+                t.ms += nX * model.rotation(params, l1);
             }
-            pmul += (long) nCa * nX;
-            ms += (double) nCa * nX * model.plaintextMultiply(params, l1);
+            t.plaintextMultiplies += (long) nCa * nX;
+            t.ms += (double) nCa * nX * model.plaintextMultiply(params, l1);
             outLevel = Math.min(outLevel, l1 - 1);
         } else {
             outLevel = Math.min(outLevel, l1);
         }
         int ctsOut = nCa;
         if (c.refillOut()) {
-            rot += nCa - 1;
-            ms += (nCa - 1) * model.rotation(params, outLevel);
+            formulas.refill(t, outLevel, nCa, 1);
             ctsOut = 1;
         }
-        actIndex++;
-        if (lv.bootstrapBefore().get(actIndex)) {
-            boots += ctsOut;
-            ms += ctsOut * model.bootstrap();
-            outLevel = topLevel;
-        }
-        acts += ctsOut;
-        ms += ctsOut * model.activation(params, outLevel);
-        return new BlockCost(c, ms, rot + hoisted, hoisted, pmul, boots, acts);
+        formulas.activate(t, lv.bootstrapBefore().get(2 + 2 * i), outLevel, ctsOut, slots);
+        return new BlockCost(c, t.ms, t.rotations + t.hoisted, t.hoisted, t.plaintextMultiplies, t.bootstraps,
+                t.activations);
     }
 
     /** The project's head on the last block's output (64 channels of 8 x 8 at gap 4, CA), with weights of ones. */
@@ -326,9 +236,9 @@ public final class ResNet20Planner {
 
     /** The rotation keys (steps normalized into (-slots/2, slots/2]) the plan's layers use, by formula. */
     public TreeSet<Integer> rotationKeys(NetworkPlan p) {
-        TreeSet<Integer> keys = new TreeSet<>();
-        taps(keys, 1);
-        blockSteps(keys, p.stemM(), p.stemBabySteps());
+        SortedMap<Integer, Integer> keys = new TreeMap<>();
+        formulas.tapKeys(keys, 3, 1, width, 0);
+        formulas.blockKeys(keys, p.stemM(), p.stemBabySteps(), false, 0);
         for (int i = 0; i < 9; i++) {
             Geometry g = geometry(i);
             NetworkPlan.BlockPlan c = p.blocks().get(i);
@@ -336,65 +246,38 @@ public final class ResNet20Planner {
             int nX = ceil(g.cin, blocksPerCt), nPr = ceil(g.cout, c.m()), nCa = ceil(g.cout, blocksPerCt);
             if (inRefilled) {
                 for (int o : GapRefill.offsets(nX, g.gin, width)) {
-                    add(keys, o);
+                    formulas.key(keys, o, 0);
                 }
             }
-            taps(keys, g.gin);
-            blockSteps(keys, c.m(), c.caBabySteps());
-            for (int s = c.m(); s < blocksPerCt; s *= 2) {
-                add(keys, s * blockSize);
-            }
+            formulas.tapKeys(keys, 3, g.gin, width, 0);
+            formulas.blockKeys(keys, c.m(), c.caBabySteps(), true, 0);
             if (c.refillMid()) {
                 for (int o : GapRefill.offsets(nPr, g.gout, width)) {
-                    add(keys, -o);
-                    add(keys, o);
+                    formulas.key(keys, -o, 0);
+                    formulas.key(keys, o, 0);
                 }
             }
-            taps(keys, g.gout);
-            blockSteps(keys, c.m(), c.raBabySteps());
+            formulas.tapKeys(keys, 3, g.gout, width, 0);
+            formulas.blockKeys(keys, c.m(), c.raBabySteps(), false, 0);
             if (g.downsample && ((g.cout - g.cin) / 2) % blocksPerCt != 0) {
-                add(keys, -((g.cout - g.cin) / 2 % blocksPerCt) * blockSize);
+                formulas.key(keys, -((g.cout - g.cin) / 2 % blocksPerCt) * blockSize, 0);
             }
             if (c.refillOut()) {
                 for (int o : GapRefill.offsets(nCa, g.gout, width)) {
-                    add(keys, -o);
+                    formulas.key(keys, -o, 0);
                 }
             }
         }
         // head: expansion if refilled, then the head's own steps
         if (p.blocks().get(8).refillOut()) {
             for (int o : GapRefill.offsets(ceil(ResNet20Weights.STAGE_CHANNELS[2], blocksPerCt), GAPS[2], width)) {
-                add(keys, o);
+                formulas.key(keys, o, 0);
             }
         }
         for (int s : head().rotationSteps()) {
-            add(keys, s);
+            formulas.key(keys, s, 0);
         }
-        return keys;
-    }
-
-    private void taps(TreeSet<Integer> keys, int gap) {
-        for (int dy = -1; dy <= 1; dy++) {
-            for (int dx = -1; dx <= 1; dx++) {
-                add(keys, gap * (dy * width + dx));
-            }
-        }
-    }
-
-    private void blockSteps(TreeSet<Integer> keys, int m, int bs) {
-        for (int b = 1; b < bs; b++) {
-            add(keys, b * blockSize);
-        }
-        for (int g = bs; g < m; g += bs) {
-            add(keys, g * blockSize);
-        }
-    }
-
-    private void add(TreeSet<Integer> keys, int step) {
-        int s = Math.floorMod(step, slots);
-        if (s != 0) {
-            keys.add(s > slots / 2 ? s - slots : s);
-        }
+        return new TreeSet<>(keys.keySet());
     }
 
     private static int ceil(int a, int b) {
