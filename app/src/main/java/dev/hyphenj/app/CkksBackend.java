@@ -60,11 +60,11 @@ final class CkksBackend implements DemoRun.Backend<CkksCiphertext> {
     }
 
     @Override
-    public void generateKeys(PrintWriter progress) {
+    public void generateKeys(String command, PrintWriter progress) {
         KeyGenerator generator = new KeyGenerator(params);
         sk = generator.secretKey();
         client(sk);
-        server(generateEvaluationKeys(plan, generator, sk, progress, "demo"));
+        server(generateEvaluationKeys(plan, generator, sk, progress, command));
     }
 
     /**

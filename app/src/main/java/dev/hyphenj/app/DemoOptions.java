@@ -100,7 +100,7 @@ final class DemoOptions {
         try (DemoRun.Backend<?> backend = dryRun ? new SimulatedBackend(plan) : new CkksBackend(plan, cacheBytes)) {
             int selected = loaded.selected().length;
             DemoRun.Result result = DemoRun.run(backend, plan.network, new ResNet20(loaded.weights()),
-                    loaded.images(), loaded.selected(), plan.plan.inputLevel(), err,
+                    loaded.images(), loaded.selected(), plan.plan.inputLevel(), command, err,
                     soFar -> afterEachImage.accept(new Outcome(plan.params, plan, soFar, Parallel.threads(),
                             selected)));
             return new Outcome(plan.params, plan, result, Parallel.threads(), selected);

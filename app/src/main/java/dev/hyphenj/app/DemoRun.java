@@ -38,7 +38,7 @@ final class DemoRun {
         String name();
 
         /** The client's key generation (secret key and evaluation keys); called once, first. */
-        void generateKeys(PrintWriter progress);
+        void generateKeys(String command, PrintWriter progress);
 
         /** Bytes of the evaluation keys as held in memory (the key plan's for the simulator). */
         long keyBytes();
@@ -156,20 +156,21 @@ final class DemoRun {
     /**
      * Generates the keys, then runs the images {@code selected} (at least one) of {@code cifar} through
      * {@code backend} with the network {@code net} (image encrypted at {@code inputLevel}) and the plaintext model
-     * {@code plain}, telling {@code afterEachImage} the run so far after each image; progress on {@code err}.
+     * {@code plain}, telling {@code afterEachImage} the run so far after each image; progress on {@code err}, each line
+     * starting with {@code command} (demo, e2e-bench).
      */
     static <C> Result run(Backend<C> backend, PackedNetwork net, ResNet20 plain, Cifar10 cifar, int[] selected,
-            int inputLevel, PrintWriter err, Consumer<Result> afterEachImage) {
+            int inputLevel, String command, PrintWriter err, Consumer<Result> afterEachImage) {
         long start = System.nanoTime();
-        backend.generateKeys(err);
+        backend.generateKeys(command, err);
         long keygen = System.nanoTime() - start;
-        err.printf("demo: keys ready in %.1f s: %.1f MiB (seeded %.1f MiB)%n", keygen / 1e9,
+        err.printf("%s: keys ready in %.1f s: %.1f MiB (seeded %.1f MiB)%n", command, keygen / 1e9,
                 backend.keyBytes() / MIB, backend.keyBytesSeeded() / MIB);
         err.flush();
         List<Image> images = new ArrayList<>();
         Result soFar = null;
         for (int i = 0; i < selected.length; i++) {
-            String tag = "image " + selected[i] + " (" + (i + 1) + "/" + selected.length + ")";
+            String tag = command + ": image " + selected[i] + " (" + (i + 1) + "/" + selected.length + ")";
             images.add(runImage(backend, net, plain, cifar, selected[i], inputLevel, tag, err));
             soFar = new Result(backend.name(), keygen, backend.keyBytes(), backend.keyBytesSeeded(),
                     List.copyOf(images), backend.details());
@@ -186,11 +187,11 @@ final class DemoRun {
         long t0 = System.nanoTime();
         List<C> encrypted = backend.encrypt(net.inputLayout().pack(input), inputLevel);
         long encrypt = System.nanoTime() - t0;
-        err.printf("demo: %s: encrypted (%d ciphertext%s at level %d) in %.2f s; evaluating%n", tag, encrypted.size(),
+        err.printf("%s: encrypted (%d ciphertext%s at level %d) in %.2f s; evaluating%n", tag, encrypted.size(),
                 encrypted.size() == 1 ? "" : "s", inputLevel, encrypt / 1e9);
         err.flush();
 
-        Evaluation<C> run = evaluate(backend, net, encrypted, "demo: " + tag, err);
+        Evaluation<C> run = evaluate(backend, net, encrypted, tag, err);
         encrypted.forEach(ev::release);
         C logits = run.logits();
         long evaluate = run.nanos();
@@ -204,7 +205,7 @@ final class DemoRun {
         double[] expected = plain.classify(plain.features(input));
         Image img = new Image(index, cifar.label(index), decrypted, expected, encrypt, evaluate, decrypt,
                 run.layers(), counts, run.bootstrapKeySwitches());
-        err.printf("demo: %s: class %d (plaintext model %d, label %d), max logit error %.3g, %.1f s, %d bootstraps,"
+        err.printf("%s: class %d (plaintext model %d, label %d), max logit error %.3g, %.1f s, %d bootstraps,"
                 + " %d rotations%n", tag, img.top1(), img.plaintextTop1(), img.label(), img.maxLogitError(),
                 evaluate / 1e9, img.bootstraps(), counts.allRotations());
         err.flush();

@@ -33,8 +33,8 @@ final class SimulatedBackend implements DemoRun.Backend<SimCiphertext> {
     }
 
     @Override
-    public void generateKeys(PrintWriter progress) {
-        progress.printf("demo: dry run on the slot simulator; no keys generated (the plan's: %s)%n",
+    public void generateKeys(String command, PrintWriter progress) {
+        progress.printf("%s: dry run on the slot simulator; no keys generated (the plan's: %s)%n", command,
                 plan.keys.summary(plan.params));
         progress.flush();
     }
