@@ -153,9 +153,8 @@ final class PlanCommand implements Callable<Integer> {
                         .orElse(0)) + " of the plain forward pass.");
     }
 
-    /** The {@code network.model} of a plannable profile ({@link #levels} checks it). */
-    private static String model(String profile) throws IOException {
-        levels(profile);
+    /** The {@code network.model} of a profile {@link #levels} has accepted (so it has a network). */
+    private static String model(String profile) {
         return (String) ((Map<?, ?>) Profiles.read(profile).get("network")).get("model");
     }
 

@@ -2,6 +2,7 @@ package dev.hyphenj.hcnn.plan;
 
 import dev.hyphenj.ckks.Parameters;
 import dev.hyphenj.hcnn.baseline.MpResNet20;
+import dev.hyphenj.hcnn.ckks.NetworkKeys;
 import dev.hyphenj.hcnn.conv.Convolution;
 import dev.hyphenj.hcnn.eval.NetworkHooks;
 import dev.hyphenj.hcnn.eval.OpCounts;
@@ -273,13 +274,7 @@ public final class PlanReport {
 
     /** Bytes of one switching key cut to {@code level}: 2 x dnum x (Q primes + P primes) x N x 4. */
     public long keyBytes(int level) {
-        return keyBytes(params, level);
-    }
-
-    /** Bytes of one switching key of {@code params} cut to {@code level}. */
-    public static long keyBytes(Parameters params, int level) {
-        return 2L * params.dnum(level) * (params.primesAtLevel(level) + params.pPrimes().length) * params.n()
-                * Integer.BYTES;
+        return NetworkKeys.keyBytes(params, level);
     }
 
     /** The plan document. */

@@ -1,6 +1,7 @@
 package dev.hyphenj.hcnn.plan;
 
 import dev.hyphenj.ckks.Parameters;
+import dev.hyphenj.hcnn.ckks.NetworkKeys;
 import dev.hyphenj.hcnn.eval.NetworkHooks;
 import dev.hyphenj.hcnn.eval.OpCounts;
 import dev.hyphenj.hcnn.layout.Frame;
@@ -118,14 +119,9 @@ public final class PolyPlanReport {
         SortedMap<Integer, Integer> keys = meter.keyLevels();
         long keyBytes = 0;
         for (int level : keys.values()) {
-            keyBytes += keyBytes(p, level);
+            keyBytes += NetworkKeys.keyBytes(p, level);
         }
         return new Figures(o, sim.counts(), keys, keyBytes, meter.snapshot().ms(), err);
-    }
-
-    /** Bytes of one switching key cut to {@code level}: 2 x dnum x (Q primes + P primes) x N x 4. */
-    static long keyBytes(Parameters p, int level) {
-        return 2L * p.dnum(level) * (p.primesAtLevel(level) + p.pPrimes().length) * p.n() * Integer.BYTES;
     }
 
     /** The plan document. */

@@ -1,6 +1,7 @@
 package dev.hyphenj.hcnn.plan;
 
 import dev.hyphenj.ckks.Parameters;
+import dev.hyphenj.hcnn.ckks.NetworkKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class ResNet18PlanReport {
                 hoisted, rot + acts * products, pmul, boots, slots, keys.size(), bytes, ms);
         this.bootstrapRotationKeys = BootstrapKeys.count(slots.keySet(), params.slots(), bootstrapTransformLevels);
         this.linearMs = plan.layers().stream().mapToDouble(ResNet18Planner.Layer::linearMs).sum();
-        this.rotationKeyBytes = keys.values().stream().mapToLong(l -> PlanReport.keyBytes(params, l)).sum();
+        this.rotationKeyBytes = keys.values().stream().mapToLong(l -> NetworkKeys.keyBytes(params, l)).sum();
     }
 
     public ResNet18Planner.Plan plan() {
@@ -89,7 +90,7 @@ public final class ResNet18PlanReport {
 
     /** Bytes of the bootstrapping keys at the top level. */
     public long bootstrapKeyBytes() {
-        return bootstrapRotationKeys * PlanReport.keyBytes(params, params.maxLevel());
+        return bootstrapRotationKeys * NetworkKeys.keyBytes(params, params.maxLevel());
     }
 
     /** The plan document: {@code layers} and {@code total} as in the ResNet-20 plan. */
