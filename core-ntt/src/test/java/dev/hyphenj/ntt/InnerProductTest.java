@@ -9,10 +9,14 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The key-switching inner product (key operands in Montgomery form) against plain long arithmetic. */
+/**
+ * The key-switching inner product (key operands in Montgomery form) against plain long arithmetic, with digit counts
+ * on both sides of the vector kernel's reduction group ({@code VectorKernels.IP_GROUP} = 8) and limbs shorter and longer
+ * than its chunk.
+ */
 class InnerProductTest {
     @ParameterizedTest(name = "N = {0}, {1} digits")
-    @CsvSource({"16, 3", "1024, 1", "1024, 3", "1024, 7", "4096, 2"})
+    @CsvSource({"16, 3", "64, 7", "1024, 1", "1024, 3", "1024, 7", "4096, 2", "4096, 8", "2048, 9", "1024, 17"})
     void sumsOfProductsModQ(int n, int digits) {
         long q = Primes.below(30, n, 1)[0];
         Modulus m = Modulus.of(q);
