@@ -1,6 +1,8 @@
 package dev.hyphenj.ntt;
 
+import static jdk.incubator.vector.VectorOperators.D2I;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.I2D;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.UMIN;
@@ -11,12 +13,15 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -766,10 +771,19 @@ final class VectorKernels implements Kernels {
 
     // ---------------------------------------------------------------------------------------------- base conversion
 
+    /** Coefficients that {@link #baseConvert} takes through all of its steps before it moves on. */
+    static final int BC_CHUNK = 256;
+    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    /** Int vectors of as many lanes as {@link #DS}: half of {@link #S}. */
+    private static final VectorSpecies<Integer> HALF =
+            VectorSpecies.of(int.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+
     /**
-     * Per block of L coefficients: y_i = x_i * (Q/q_i)^-1 mod q_i into a small scratch array (it stays in L1), then
-     * for each target p_j the 64-bit sums of y_i * (Q/q_i mod p_j), even and odd lanes apart, reduced every
-     * {@link BaseConverter#LAZY_TERMS} terms by splitting into 32-bit halves.
+     * Chunk by chunk of {@link #BC_CHUNK} coefficients: y_i = x_i * (Q/q_i)^-1 mod q_i for the chunk into a scratch
+     * array (it stays in L1), the exact converter's corrections, then for each target p_j the 64-bit sums of
+     * y_i * (Q/q_i mod p_j), even and odd lanes apart, reduced every {@link BaseConverter#LAZY_TERMS} terms by splitting
+     * into 32-bit halves. Each inner loop reads or writes one contiguous run per limb; a block of L coefficients at a
+     * time wrote to every target limb in turn (46 at the top of the bootstrapping chain), which measured slower.
      */
     @Override
     public void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n, int start, int end) {
@@ -779,25 +793,25 @@ final class VectorKernels implements Kernels {
         }
         final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final int k = bc.from.length, targets = bc.to.length;
-        final int[] y = scratch((k + 1) * L);
-        final int uAt = k * L; // the corrections of the block's lanes follow the y values
-        for (int c = start; c < end; c += L) {
+        final int[] y = scratch((k + 1) * BC_CHUNK);
+        final int uAt = k * BC_CHUNK; // the chunk's corrections follow its y values
+        for (int c0 = start; c0 < end; c0 += BC_CHUNK) {
+            final int width = Math.min(BC_CHUNK, end - c0);
             for (int i = 0; i < k; i++) {
                 final IntVector vq = IntVector.broadcast(S, bc.from[i].q());
                 final IntVector vw = IntVector.broadcast(S, bc.qHatInv[i]);
                 final LongVector vws = LongVector.broadcast(LS, bc.qHatInvShoup[i] & M32);
-                IntVector x = IntVector.fromMemorySegment(S, in, 4L * ((long) i * n + c), ORDER);
-                LongVector x64 = x.reinterpretAsLongs();
-                IntVector qh = x64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
-                        .blend(x64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
-                IntVector r = x.mul(vw).sub(qh.mul(vq));
-                r.lanewise(UMIN, r.sub(vq)).intoArray(y, i * L);
+                final long row = 4L * ((long) i * n + c0);
+                for (int c = 0; c < width; c += L) {
+                    IntVector x = IntVector.fromMemorySegment(S, in, row + 4L * c, ORDER);
+                    LongVector x64 = x.reinterpretAsLongs();
+                    IntVector qh = x64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
+                            .blend(x64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
+                    IntVector r = x.mul(vw).sub(qh.mul(vq));
+                    r.lanewise(UMIN, r.sub(vq)).intoArray(y, i * BC_CHUNK + c);
+                }
             }
-            for (int lane = 0; lane < L; lane++) {
-                y[uAt + lane] = bc.correction(y, lane, L);
-            }
-            final IntVector u = IntVector.fromArray(S, y, uAt);
-            final LongVector u64 = u.reinterpretAsLongs();
+            corrections(bc, y, uAt, width);
             for (int j = 0; j < targets; j++) {
                 final Modulus p = bc.to[j];
                 final IntVector vp = IntVector.broadcast(S, p.q()), v2p = IntVector.broadcast(S, 2 * p.q());
@@ -807,32 +821,60 @@ final class VectorKernels implements Kernels {
                 // r starts as -u Q mod p (zero for a fast converter)
                 final IntVector vc = IntVector.broadcast(S, bc.negQModP[j]);
                 final LongVector vcs = LongVector.broadcast(LS, bc.negQModPShoup[j] & M32);
-                IntVector qhU = u64.and(M32).mul(vcs).lanewise(LSHR, 32).reinterpretAsInts()
-                        .blend(u64.lanewise(LSHR, 32).mul(vcs).reinterpretAsInts(), odd);
-                IntVector r = u.mul(vc).sub(qhU.mul(vp));
-                r = r.lanewise(UMIN, r.sub(vp));
-                for (int i0 = 0; i0 < k; i0 += BaseConverter.LAZY_TERMS) {
-                    LongVector r64 = r.reinterpretAsLongs();
-                    LongVector accEven = r64.and(M32), accOdd = r64.lanewise(LSHR, 32);
-                    for (int i = i0, i1 = Math.min(k, i0 + BaseConverter.LAZY_TERMS); i < i1; i++) {
-                        LongVector yv = IntVector.fromArray(S, y, i * L).reinterpretAsLongs();
-                        LongVector cv = LongVector.broadcast(LS, bc.qHatModP[j * k + i]).and(M32);
-                        accEven = accEven.add(yv.and(M32).mul(cv));
-                        accOdd = accOdd.add(yv.lanewise(LSHR, 32).mul(cv));
-                    }
-                    IntVector lo = accEven.reinterpretAsInts().blend(accOdd.lanewise(LSHL, 32).reinterpretAsInts(), odd);
-                    IntVector hi = accEven.lanewise(LSHR, 32).reinterpretAsInts().blend(accOdd.reinterpretAsInts(), odd);
-                    LongVector hi64 = hi.reinterpretAsLongs(), lo64 = lo.reinterpretAsLongs();
-                    IntVector qhHi = hi64.and(M32).mul(vrs).lanewise(LSHR, 32).reinterpretAsInts()
-                            .blend(hi64.lanewise(LSHR, 32).mul(vrs).reinterpretAsInts(), odd);
-                    IntVector qhLo = lo64.and(M32).mul(vones).lanewise(LSHR, 32).reinterpretAsInts()
-                            .blend(lo64.lanewise(LSHR, 32).mul(vones).reinterpretAsInts(), odd);
-                    r = hi.mul(vr).sub(qhHi.mul(vp)).add(lo.sub(qhLo.mul(vp)));
-                    r = r.lanewise(UMIN, r.sub(v2p));
+                final long row = 4L * ((long) j * n + c0);
+                for (int c = 0; c < width; c += L) {
+                    final IntVector u = IntVector.fromArray(S, y, uAt + c);
+                    final LongVector u64 = u.reinterpretAsLongs();
+                    IntVector qhU = u64.and(M32).mul(vcs).lanewise(LSHR, 32).reinterpretAsInts()
+                            .blend(u64.lanewise(LSHR, 32).mul(vcs).reinterpretAsInts(), odd);
+                    IntVector r = u.mul(vc).sub(qhU.mul(vp));
                     r = r.lanewise(UMIN, r.sub(vp));
+                    for (int i0 = 0; i0 < k; i0 += BaseConverter.LAZY_TERMS) {
+                        LongVector r64 = r.reinterpretAsLongs();
+                        LongVector accEven = r64.and(M32), accOdd = r64.lanewise(LSHR, 32);
+                        for (int i = i0, i1 = Math.min(k, i0 + BaseConverter.LAZY_TERMS); i < i1; i++) {
+                            LongVector yv = IntVector.fromArray(S, y, i * BC_CHUNK + c).reinterpretAsLongs();
+                            LongVector cv = LongVector.broadcast(LS, bc.qHatModP[j * k + i]).and(M32);
+                            accEven = accEven.add(yv.and(M32).mul(cv));
+                            accOdd = accOdd.add(yv.lanewise(LSHR, 32).mul(cv));
+                        }
+                        IntVector lo = accEven.reinterpretAsInts()
+                                .blend(accOdd.lanewise(LSHL, 32).reinterpretAsInts(), odd);
+                        IntVector hi = accEven.lanewise(LSHR, 32).reinterpretAsInts()
+                                .blend(accOdd.reinterpretAsInts(), odd);
+                        LongVector hi64 = hi.reinterpretAsLongs(), lo64 = lo.reinterpretAsLongs();
+                        IntVector qhHi = hi64.and(M32).mul(vrs).lanewise(LSHR, 32).reinterpretAsInts()
+                                .blend(hi64.lanewise(LSHR, 32).mul(vrs).reinterpretAsInts(), odd);
+                        IntVector qhLo = lo64.and(M32).mul(vones).lanewise(LSHR, 32).reinterpretAsInts()
+                                .blend(lo64.lanewise(LSHR, 32).mul(vones).reinterpretAsInts(), odd);
+                        r = hi.mul(vr).sub(qhHi.mul(vp)).add(lo.sub(qhLo.mul(vp)));
+                        r = r.lanewise(UMIN, r.sub(v2p));
+                        r = r.lanewise(UMIN, r.sub(vp));
+                    }
+                    r.intoMemorySegment(out, row + 4L * c, ORDER);
                 }
-                r.intoMemorySegment(out, 4L * ((long) j * n + c), ORDER);
             }
+        }
+    }
+
+    /**
+     * {@link BaseConverter#correction} of the chunk's coefficients [0, width) into y[uAt..]: the same double sums in
+     * the same order, lane by lane (so the same results), half a vector of ints at a time.
+     */
+    private static void corrections(BaseConverter bc, int[] y, int uAt, int width) {
+        if (!bc.exact) {
+            Arrays.fill(y, uAt, uAt + width, 0);
+            return;
+        }
+        final int k = bc.from.length, half = HALF.length();
+        final double[] invQ = bc.invQ;
+        for (int c = 0; c < width; c += half) {
+            DoubleVector v = DoubleVector.broadcast(DS, 0.5);
+            for (int i = 0; i < k; i++) {
+                DoubleVector yi = (DoubleVector) IntVector.fromArray(HALF, y, i * BC_CHUNK + c).convertShape(I2D, DS, 0);
+                v = v.add(yi.mul(invQ[i]));
+            }
+            ((IntVector) v.convertShape(D2I, HALF, 0)).intoArray(y, uAt + c);
         }
     }
 }
