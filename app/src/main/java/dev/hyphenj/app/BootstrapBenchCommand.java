@@ -128,6 +128,7 @@ final class BootstrapBenchCommand implements Callable<Integer> {
                 boot.bootstrap(ev, in, params.scale()).close();
             }
             long switchesBefore = ev.keySwitchCount();
+            long freshBefore = LimbAllocator.shared().freshAllocations();
             long start = System.nanoTime();
             double[][] got;
             int levelsAfter;
@@ -153,6 +154,7 @@ final class BootstrapBenchCommand implements Callable<Integer> {
             result.put("threads", threads);
             result.put("slots", n);
             result.put("keySwitches", ev.keySwitchCount() - switchesBefore);
+            result.put("freshBlocks", LimbAllocator.shared().freshAllocations() - freshBefore);
             result.put("precisionBitsMean", -log2(sum / n));
             result.put("precisionBitsWorst", -log2(worst));
             result.put("levelsAfter", levelsAfter);
@@ -175,6 +177,7 @@ final class BootstrapBenchCommand implements Callable<Integer> {
                 (Integer) result.get("rotationKeys"), (Long) result.get("rotationKeyBytes") / MIB,
                 (Long) result.get("rotationKeyBytesSeeded") / MIB, (Long) result.get("peakRssBytes") / GIB);
         out.println("phases (s): " + result.get("phaseSeconds"));
+        out.println("off-heap blocks mapped fresh (not from the pool): " + result.get("freshBlocks"));
         out.flush();
         if (json != null) {
             Files.writeString(json, Json.write(result) + "\n", StandardCharsets.UTF_8);

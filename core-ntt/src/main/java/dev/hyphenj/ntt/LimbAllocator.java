@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,6 +26,8 @@ public final class LimbAllocator implements AutoCloseable {
     /** System property: the most MiB the shared allocator keeps idle (default {@value #DEFAULT_POOL_MIB}). */
     public static final String POOL_PROPERTY = "hyphen.poolMib";
     static final long DEFAULT_POOL_MIB = 256;
+    /** How much larger than the request an idle block may be and still serve it. */
+    static final double LARGER = 1.25;
 
     private static final LimbAllocator SHARED = new LimbAllocator("shared", poolBytesFromProperty());
 
@@ -36,7 +39,7 @@ public final class LimbAllocator implements AutoCloseable {
      */
     private final long maxPooledBytes;
     /** Idle slabs by their size class, most recently returned first. */
-    private final Map<Long, ConcurrentLinkedDeque<Slab>> pool = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<Long, ConcurrentLinkedDeque<Slab>> pool = new ConcurrentSkipListMap<>();
     /** The tick of each size class's last allocation, for freeing the class used longest ago first. */
     private final Map<Long, Long> lastUse = new ConcurrentHashMap<>();
     private final AtomicLong clock = new AtomicLong();
@@ -44,6 +47,7 @@ public final class LimbAllocator implements AutoCloseable {
     private final AtomicLong liveBlocks = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
     private final AtomicLong pooled = new AtomicLong();
+    private final AtomicLong fresh = new AtomicLong();
     private volatile boolean closed;
 
     /** A new allocator with its own pool, unbounded; {@code name} appears in its messages. */
@@ -160,11 +164,11 @@ public final class LimbAllocator implements AutoCloseable {
         }
         long size = sizeClass(bytes);
         lastUse.put(size, clock.incrementAndGet());
-        ConcurrentLinkedDeque<Slab> idle = pool.get(size);
-        Slab slab = idle == null ? null : idle.poll();
+        Slab slab = idleSlab(size);
         if (slab != null) {
-            pooled.addAndGet(-size);
+            pooled.addAndGet(-slab.segment.byteSize());
         } else {
+            fresh.incrementAndGet();
             Arena arena = Arena.ofShared();
             slab = new Slab(arena, arena.allocate(size, ALIGNMENT));
         }
@@ -172,6 +176,25 @@ public final class LimbAllocator implements AutoCloseable {
         liveBlocks.incrementAndGet();
         peak.accumulateAndGet(now, Math::max);
         return new Block(slab, bytes);
+    }
+
+    /**
+     * An idle slab of the size class, else of the smallest larger class up to {@link #LARGER} times it: polynomials a
+     * level or two apart (a limb or two) then share blocks instead of each level mapping and zeroing fresh memory.
+     */
+    private Slab idleSlab(long size) {
+        for (ConcurrentLinkedDeque<Slab> idle : pool.subMap(size, true, (long) (size * LARGER), true).values()) {
+            Slab slab = idle.poll();
+            if (slab != null) {
+                return slab;
+            }
+        }
+        return null;
+    }
+
+    /** Allocations that found no idle block and mapped fresh memory. */
+    public long freshAllocations() {
+        return fresh.get();
     }
 
     /** The smallest multiple of an eighth of the highest power of two in {@code bytes} that holds them. */

@@ -87,6 +87,25 @@ class LimbAllocatorTest {
     }
 
     @Test
+    void anIdleBlockUpToAQuarterLargerServesASmallerRequest() {
+        LimbAllocator.Block big = allocator.allocate(1280); // class 1280: 1.25 x 1024
+        big.close();
+        long fresh = allocator.freshAllocations();
+        try (LimbAllocator.Block b = allocator.allocate(1024)) {
+            assertEquals(1024, b.segment().byteSize());
+            assertEquals(fresh, allocator.freshAllocations(), "served from the pool");
+            assertCounts(1024, 1, 0, 1280, "reused larger block");
+        }
+        // back in its own class (1280), it is still idle for the next request of either size
+        assertCounts(0, 0, 1280, 1280, "returned");
+        LimbAllocator.Block huge = allocator.allocate(2048);
+        huge.close();
+        try (LimbAllocator.Block a = allocator.allocate(1536); LimbAllocator.Block b = allocator.allocate(1024)) {
+            assertEquals(fresh + 2, allocator.freshAllocations(), "2048 is more than 1.25 x 1536; 1280 serves 1024");
+        }
+    }
+
+    @Test
     void sizesShareAClassAnEighthOfAPowerOfTwoWide() {
         assertEquals(1024, LimbAllocator.sizeClass(1024));
         assertEquals(1024, LimbAllocator.sizeClass(1000)); // 512 + 8 * 64
