@@ -1,6 +1,7 @@
 package dev.hyphenj.ntt;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
@@ -55,9 +56,12 @@ public final class Parallel {
                     if (p != null) {
                         p.shutdown();
                     }
+                    AtomicInteger made = new AtomicInteger();
                     p = new ForkJoinPool(threads, pool -> {
                         var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-                        t.setName("hyphen-" + t.getPoolIndex());
+                        // (getPoolIndex() is still 0 here, before the pool registers the thread: every worker was
+                        // named hyphen-0, which merged them in profiles)
+                        t.setName("hyphen-" + made.getAndIncrement());
                         t.setDaemon(true);
                         return t;
                     }, null, false);
