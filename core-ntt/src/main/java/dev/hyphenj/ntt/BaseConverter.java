@@ -30,6 +30,8 @@ public final class BaseConverter {
     final int[] qHatInvShoup;
     /** (Q/q_i) mod p_j at [j * k + i]. */
     final long[] qHatModP;
+    /** The same in Montgomery form, (Q/q_i) 2^32 mod p_j, for the vector kernel's one reduction per 8 terms. */
+    final long[] qHatModPMont;
     /** Whether the result is corrected to the centered representative. */
     final boolean exact;
     /** 1 / q_i, for the correction. */
@@ -37,6 +39,8 @@ public final class BaseConverter {
     /** -Q mod p_j and its Shoup companion, for the correction. */
     final int[] negQModP;
     final int[] negQModPShoup;
+    /** -Q 2^32 mod p_j (Montgomery form). */
+    final long[] negQModPMont;
 
     /** A fast converter between two sets of distinct primes below 2^30: the result is x + u Q, 0 <= u < k. */
     public BaseConverter(long[] fromPrimes, long[] toPrimes) {
@@ -72,6 +76,7 @@ public final class BaseConverter {
         }
         negQModP = new int[m];
         negQModPShoup = new int[m];
+        negQModPMont = new long[m];
         for (int j = 0; j < m; j++) {
             long pj = toPrimes[j], qModP = 1;
             for (long q : fromPrimes) {
@@ -79,10 +84,12 @@ public final class BaseConverter {
             }
             negQModP[j] = (int) ((pj - qModP) % pj);
             negQModPShoup[j] = ModArith.shoup(negQModP[j], pj);
+            negQModPMont[j] = ModArith.toMontgomery(negQModP[j], pj);
         }
         qHatInv = new int[k];
         qHatInvShoup = new int[k];
         qHatModP = new long[m * k];
+        qHatModPMont = new long[m * k];
         for (int i = 0; i < k; i++) {
             long qi = fromPrimes[i];
             long hat = 1;
@@ -103,6 +110,7 @@ public final class BaseConverter {
                     }
                 }
                 qHatModP[j * k + i] = hp;
+                qHatModPMont[j * k + i] = ModArith.toMontgomery(hp, pj);
             }
         }
     }

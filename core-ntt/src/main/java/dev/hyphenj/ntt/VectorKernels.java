@@ -773,6 +773,11 @@ final class VectorKernels implements Kernels {
 
     /** Coefficients that {@link #baseConvert} takes through all of its steps before it moves on. */
     static final int BC_CHUNK = 256;
+    /**
+     * Terms {@link #baseConvert} adds unreduced: a start below 2^62 (-u Q 2^32 with u &lt; 32, or r 2^32 with r &lt; p),
+     * 8 products below 2^60 and the Montgomery term below 2^62 stay below 2^64, and the reduced sum below 4p.
+     */
+    static final int MONT_TERMS = 8;
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
     /** Int vectors of as many lanes as {@link #DS}: half of {@link #S}. */
     private static final VectorSpecies<Integer> HALF =
@@ -781,8 +786,8 @@ final class VectorKernels implements Kernels {
     /**
      * Chunk by chunk of {@link #BC_CHUNK} coefficients: y_i = x_i * (Q/q_i)^-1 mod q_i for the chunk into a scratch
      * array (it stays in L1), the exact converter's corrections, then for each target p_j the 64-bit sums of
-     * y_i * (Q/q_i mod p_j), even and odd lanes apart, reduced every {@link BaseConverter#LAZY_TERMS} terms by splitting
-     * into 32-bit halves. Each inner loop reads or writes one contiguous run per limb; a block of L coefficients at a
+     * y_i * (Q/q_i 2^32 mod p_j), even and odd lanes apart, reduced by one Montgomery step every {@link #MONT_TERMS}
+     * terms (which takes the 2^32 out again). Each inner loop reads or writes one contiguous run per limb; a block of L coefficients at a
      * time wrote to every target limb in turn (46 at the top of the bootstrapping chain), which measured slower.
      */
     @Override
@@ -815,39 +820,28 @@ final class VectorKernels implements Kernels {
             for (int j = 0; j < targets; j++) {
                 final Modulus p = bc.to[j];
                 final IntVector vp = IntVector.broadcast(S, p.q()), v2p = IntVector.broadcast(S, 2 * p.q());
-                final IntVector vr = IntVector.broadcast(S, p.twoTo32());
-                final LongVector vrs = LongVector.broadcast(LS, p.twoTo32Shoup() & M32);
-                final LongVector vones = LongVector.broadcast(LS, p.oneShoup() & M32);
-                // r starts as -u Q mod p (zero for a fast converter)
-                final IntVector vc = IntVector.broadcast(S, bc.negQModP[j]);
-                final LongVector vcs = LongVector.broadcast(LS, bc.negQModPShoup[j] & M32);
+                final LongVector lp = LongVector.broadcast(LS, p.q() & M32);
+                final LongVector negInv = LongVector.broadcast(LS, p.montgomeryNegInv() & M32);
+                final LongVector vc = LongVector.broadcast(LS, bc.negQModPMont[j]); // -Q 2^32 (0 for a fast one)
                 final long row = 4L * ((long) j * n + c0);
                 for (int c = 0; c < width; c += L) {
-                    final IntVector u = IntVector.fromArray(S, y, uAt + c);
-                    final LongVector u64 = u.reinterpretAsLongs();
-                    IntVector qhU = u64.and(M32).mul(vcs).lanewise(LSHR, 32).reinterpretAsInts()
-                            .blend(u64.lanewise(LSHR, 32).mul(vcs).reinterpretAsInts(), odd);
-                    IntVector r = u.mul(vc).sub(qhU.mul(vp));
-                    r = r.lanewise(UMIN, r.sub(vp));
-                    for (int i0 = 0; i0 < k; i0 += BaseConverter.LAZY_TERMS) {
+                    final LongVector u64 = IntVector.fromArray(S, y, uAt + c).reinterpretAsLongs();
+                    IntVector r = IntVector.zero(S);
+                    for (int i0 = 0; i0 < k; i0 += MONT_TERMS) {
+                        // the first group starts from -u Q, a later one from the reduced sum r as r 2^32
                         LongVector r64 = r.reinterpretAsLongs();
-                        LongVector accEven = r64.and(M32), accOdd = r64.lanewise(LSHR, 32);
-                        for (int i = i0, i1 = Math.min(k, i0 + BaseConverter.LAZY_TERMS); i < i1; i++) {
+                        LongVector accEven = i0 == 0 ? u64.and(M32).mul(vc) : r64.lanewise(LSHL, 32);
+                        LongVector accOdd = i0 == 0 ? u64.lanewise(LSHR, 32).mul(vc) : r64.and(~M32);
+                        for (int i = i0, i1 = Math.min(k, i0 + MONT_TERMS); i < i1; i++) {
                             LongVector yv = IntVector.fromArray(S, y, i * BC_CHUNK + c).reinterpretAsLongs();
-                            LongVector cv = LongVector.broadcast(LS, bc.qHatModP[j * k + i]).and(M32);
+                            LongVector cv = LongVector.broadcast(LS, bc.qHatModPMont[j * k + i]);
                             accEven = accEven.add(yv.and(M32).mul(cv));
                             accOdd = accOdd.add(yv.lanewise(LSHR, 32).mul(cv));
                         }
-                        IntVector lo = accEven.reinterpretAsInts()
-                                .blend(accOdd.lanewise(LSHL, 32).reinterpretAsInts(), odd);
-                        IntVector hi = accEven.lanewise(LSHR, 32).reinterpretAsInts()
-                                .blend(accOdd.reinterpretAsInts(), odd);
-                        LongVector hi64 = hi.reinterpretAsLongs(), lo64 = lo.reinterpretAsLongs();
-                        IntVector qhHi = hi64.and(M32).mul(vrs).lanewise(LSHR, 32).reinterpretAsInts()
-                                .blend(hi64.lanewise(LSHR, 32).mul(vrs).reinterpretAsInts(), odd);
-                        IntVector qhLo = lo64.and(M32).mul(vones).lanewise(LSHR, 32).reinterpretAsInts()
-                                .blend(lo64.lanewise(LSHR, 32).mul(vones).reinterpretAsInts(), odd);
-                        r = hi.mul(vr).sub(qhHi.mul(vp)).add(lo.sub(qhLo.mul(vp)));
+                        LongVector te = accEven.and(M32).mul(negInv).and(M32);
+                        LongVector to = accOdd.and(M32).mul(negInv).and(M32);
+                        r = accEven.add(te.mul(lp)).lanewise(LSHR, 32).reinterpretAsInts()
+                                .blend(accOdd.add(to.mul(lp)).reinterpretAsInts(), odd);
                         r = r.lanewise(UMIN, r.sub(v2p));
                         r = r.lanewise(UMIN, r.sub(vp));
                     }
