@@ -17,7 +17,8 @@ import java.lang.foreign.MemorySegment;
 public final class BaseConverter {
     /**
      * Products y_i * c_ij are below 2^60; sixteen of them plus a remainder below 2^30 stay below 2^64, so the
-     * kernels reduce their 64-bit accumulators every sixteen terms.
+     * scalar kernel reduces its 64-bit accumulators every sixteen terms (the vector kernel, in Montgomery form, every
+     * eight: {@code VectorKernels.MONT_TERMS}).
      */
     static final int LAZY_TERMS = 16;
     /** Conversions of fewer coefficients run in one piece. */

@@ -472,7 +472,6 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** Montgomery products: p = x w (even and odd lanes), t = (p mod 2^32) (-q^-1) mod 2^32, (p + t q) / 2^32. */
     /** Elements of a limb that {@link #innerProduct} takes through all digits before it moves on (4 KiB of each). */
     static final int IP_CHUNK = 1024;
     /**
@@ -774,8 +773,9 @@ final class VectorKernels implements Kernels {
     /** Coefficients that {@link #baseConvert} takes through all of its steps before it moves on. */
     static final int BC_CHUNK = 256;
     /**
-     * Terms {@link #baseConvert} adds unreduced: a start below 2^62 (-u Q 2^32 with u &lt; 32, or r 2^32 with r &lt; p),
-     * 8 products below 2^60 and the Montgomery term below 2^62 stay below 2^64, and the reduced sum below 4p.
+     * Terms {@link #baseConvert} adds unreduced: a start below 2^62 (-u Q 2^32 with u &lt; 32, or r 2^32 with
+     * r &lt; p), 8 products below 2^60 and the Montgomery term below 2^62 stay below 2^64, and the reduced sum below
+     * 4p.
      */
     static final int MONT_TERMS = 8;
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
@@ -787,8 +787,8 @@ final class VectorKernels implements Kernels {
      * Chunk by chunk of {@link #BC_CHUNK} coefficients: y_i = x_i * (Q/q_i)^-1 mod q_i for the chunk into a scratch
      * array (it stays in L1), the exact converter's corrections, then for each target p_j the 64-bit sums of
      * y_i * (Q/q_i 2^32 mod p_j), even and odd lanes apart, reduced by one Montgomery step every {@link #MONT_TERMS}
-     * terms (which takes the 2^32 out again). Each inner loop reads or writes one contiguous run per limb; a block of L coefficients at a
-     * time wrote to every target limb in turn (46 at the top of the bootstrapping chain), which measured slower.
+     * terms (which takes the 2^32 out again). Each inner loop reads or writes one contiguous run per limb; a block of
+     * L coefficients at a time wrote to every target limb in turn (46 at the top of the chain), which measured slower.
      */
     @Override
     public void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n, int start, int end) {
@@ -865,8 +865,8 @@ final class VectorKernels implements Kernels {
         for (int c = 0; c < width; c += half) {
             DoubleVector v = DoubleVector.broadcast(DS, 0.5);
             for (int i = 0; i < k; i++) {
-                DoubleVector yi = (DoubleVector) IntVector.fromArray(HALF, y, i * BC_CHUNK + c).convertShape(I2D, DS, 0);
-                v = v.add(yi.mul(invQ[i]));
+                IntVector yi = IntVector.fromArray(HALF, y, i * BC_CHUNK + c);
+                v = v.add(((DoubleVector) yi.convertShape(I2D, DS, 0)).mul(invQ[i]));
             }
             ((IntVector) v.convertShape(D2I, HALF, 0)).intoArray(y, uAt + c);
         }

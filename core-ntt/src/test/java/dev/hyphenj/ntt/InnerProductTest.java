@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The key-switching inner product (key operands in Montgomery form) against plain long arithmetic, with digit counts
- * on both sides of the vector kernel's reduction group ({@code VectorKernels.IP_GROUP} = 8) and limbs shorter and longer
- * than its chunk.
+ * on both sides of the vector kernel's reduction group ({@code VectorKernels.IP_GROUP} = 8) and limbs shorter and
+ * longer than its chunk.
  */
 class InnerProductTest {
     @ParameterizedTest(name = "N = {0}, {1} digits")

@@ -148,12 +148,8 @@ public final class PlaintextCache {
             Plaintext pt = encode(values, level, scale, encoder);
             synchronized (this) {
                 misses++;
-                uncached++;
+                return uncached(pt, pt.poly().segment().byteSize());
             }
-            Entry e = new Entry(pt, pt.poly().segment().byteSize());
-            e.leases = 1;
-            e.evicted = true;
-            return new Lease(this, e);
         }
         Key key = key(values, level, scale);
         synchronized (this) {
@@ -174,19 +170,26 @@ public final class PlaintextCache {
                 e.leases++;
                 return new Lease(this, e);
             }
+            if (size > budget || (policy == Policy.RETAIN && bytes + size > budget)) {
+                return uncached(pt, size);
+            }
             e = new Entry(pt, size);
             e.leases = 1;
-            if (size > budget || (policy == Policy.RETAIN && bytes + size > budget)) {
-                uncached++;
-                e.evicted = true; // never in the map: closed when the lease closes
-                return new Lease(this, e);
-            }
             evictUntil(budget - size);
             entries.put(key, e);
             bytes += size;
             peakBytes = Math.max(peakBytes, bytes);
             return new Lease(this, e);
         }
+    }
+
+    /** A lease on a plaintext that is never in the map: closed when the lease closes. Holds the lock. */
+    private Lease uncached(Plaintext pt, long size) {
+        uncached++;
+        Entry e = new Entry(pt, size);
+        e.leases = 1;
+        e.evicted = true;
+        return new Lease(this, e);
     }
 
     private Plaintext encode(double[] values, int level, double scale, Encoder encoder) {
