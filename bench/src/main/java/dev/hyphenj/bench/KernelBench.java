@@ -68,8 +68,8 @@ public class KernelBench {
     private MemorySegment w;
     private MemorySegment ws;
     private MemorySegment acc;
-    private MemorySegment from;
-    private MemorySegment to;
+    private MemorySegment[] from;
+    private MemorySegment[] to;
     private int[] aArr;
     private int[] wArr;
     private int[] wsArr;
@@ -109,8 +109,8 @@ public class KernelBench {
         w = copy(wArr);
         ws = copy(wsArr);
         acc = copy(accArr);
-        from = copy(fromArr);
-        to = copy(toArr);
+        from = limbs(copy(fromArr));
+        to = limbs(copy(toArr));
     }
 
     @TearDown(Level.Trial)
@@ -143,6 +143,15 @@ public class KernelBench {
         } else {
             ScalarKernels.baseConvert(converter, fromArr, toArr, n);
         }
+    }
+
+    /** The limbs of n ints of a limb-major segment. */
+    private MemorySegment[] limbs(MemorySegment s) {
+        MemorySegment[] limbs = new MemorySegment[(int) (s.byteSize() / (4L * n))];
+        for (int i = 0; i < limbs.length; i++) {
+            limbs[i] = s.asSlice(4L * n * i, 4L * n);
+        }
+        return limbs;
     }
 
     private MemorySegment copy(int[] values) {

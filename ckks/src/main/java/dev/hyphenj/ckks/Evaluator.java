@@ -8,6 +8,7 @@ import dev.hyphenj.ntt.Parallel;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -181,8 +182,8 @@ public final class Evaluator {
         RnsPoly c0 = RnsPoly.allocate(basis), c1 = RnsPoly.allocate(basis);
         Parallel.forEach(basis.size(), l -> {
             var m = basis.modulus(l);
-            try (LimbAllocator.Block term = LimbAllocator.shared().allocate(basis.limbBytes())) {
-                MemorySegment t = term.segment();
+            try (LimbAllocator.Block term = LimbAllocator.shared().allocate(basis.limbBytes(), 1)) {
+                MemorySegment t = term.limb(0);
                 for (int part = 0; part < 2; part++) {
                     MemorySegment acc = (part == 0 ? c0 : c1).limb(l);
                     for (int i = 0; i < a.length; i++) {
@@ -289,12 +290,10 @@ public final class Evaluator {
             pInv[i] = (int) ModArith.invMod(ModArith.mulMod(qa.q() % q, qb.q() % q, q), q);
         }
         RnsPoly[] out = {RnsPoly.allocate(to), RnsPoly.allocate(to)};
-        try (LimbAllocator.Block scratch = LimbAllocator.shared().allocate(4 * bytes)) {
+        try (LimbAllocator.Block scratch = LimbAllocator.shared().allocate(bytes, 4)) {
             // digits of part c in limbs 2c (d0) and 2c + 1 (d1) of the scratch block
             MemorySegment[] d = new MemorySegment[4];
-            for (int j = 0; j < 4; j++) {
-                d[j] = scratch.segment().asSlice(j * bytes, bytes);
-            }
+            Arrays.setAll(d, scratch::limb);
             Parallel.forEach(2, c -> {
                 for (int k = 0; k < 2; k++) {
                     d[2 * c + k].copyFrom(parts[c].limb(keep + k));

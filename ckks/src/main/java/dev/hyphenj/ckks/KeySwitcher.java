@@ -94,17 +94,17 @@ final class KeySwitcher {
             for (int j = 0; j < digits; j++) {
                 int lo = j * alpha, hi = Math.min(qLimbs, lo + alpha);
                 BaseConverter bc = modUp(level, j);
-                raised[j] = allocator.allocate(limbBytes * bc.targetCount());
-                bc.convert(kernels, dCoeff.segment().asSlice(lo * limbBytes, (hi - lo) * limbBytes),
-                        raised[j].segment(), n);
+                raised[j] = allocator.allocate(limbBytes, bc.targetCount());
+                MemorySegment[] targets = new MemorySegment[bc.targetCount()];
+                Arrays.setAll(targets, raised[j]::limb);
+                bc.convert(kernels, dCoeff.limbs(lo, hi), targets, n);
                 for (int t = 0; t < bc.targetCount(); t++) {
                     ntts.add(new int[] {j, t});
                 }
             }
             Parallel.forEach(ntts.size(), k -> {
                 int j = ntts.get(k)[0], t = ntts.get(k)[1], lo = j * alpha, width = Math.min(qLimbs, lo + alpha) - lo;
-                kernels.forwardNtt(raised[j].segment().asSlice(t * limbBytes, limbBytes),
-                        qp.tables(t < lo ? t : t + width));
+                kernels.forwardNtt(raised[j].limb(t), qp.tables(t < lo ? t : t + width));
             });
         } catch (RuntimeException | Error e) {
             dNtt.close();
@@ -144,7 +144,6 @@ final class KeySwitcher {
         RnsBasis qp = params.basisQP(level);
         int qLimbs = params.primesAtLevel(level), alpha = params.digitPrimes();
         int keyQ = params.primesAtLevel(key.level());
-        long limbBytes = qp.limbBytes();
         int digits = dec.raised.length;
         Parallel.forEach(qp.size(), i -> {
             MemorySegment[] x = new MemorySegment[digits], b = new MemorySegment[digits];
@@ -153,7 +152,7 @@ final class KeySwitcher {
             for (int j = 0; j < digits; j++) {
                 int lo = j * alpha, hi = Math.min(qLimbs, lo + alpha);
                 x[j] = i >= lo && i < hi ? dec.d.limb(i)
-                        : dec.raised[j].segment().asSlice((i < lo ? i : i - (hi - lo)) * limbBytes, limbBytes);
+                        : dec.raised[j].limb(i < lo ? i : i - (hi - lo));
                 b[j] = key.b[j].limb(keyLimb);
                 a[j] = key.a[j].limb(keyLimb);
             }
@@ -179,15 +178,18 @@ final class KeySwitcher {
         RnsBasis qp = params.basisQP(level);
         int qLimbs = params.primesAtLevel(level), n = params.n();
         long limbBytes = qp.limbBytes();
-        try (LimbAllocator.Block pPart = allocator.allocate(limbBytes * pCount);
-                LimbAllocator.Block conv = allocator.allocate(limbBytes * qLimbs)) {
-            MemorySegment p = pPart.segment(), c = conv.segment();
-            MemorySegment.copy(acc.segment(), qLimbs * limbBytes, p, 0, pCount * limbBytes);
-            Parallel.forEach(pCount, t -> kernels.inverseNtt(p.asSlice(t * limbBytes, limbBytes),
-                    qp.tables(qLimbs + t)));
+        try (LimbAllocator.Block pPart = allocator.allocate(limbBytes, pCount);
+                LimbAllocator.Block conv = allocator.allocate(limbBytes, qLimbs)) {
+            MemorySegment[] p = new MemorySegment[pCount], c = new MemorySegment[qLimbs];
+            Arrays.setAll(p, pPart::limb);
+            Arrays.setAll(c, conv::limb);
+            Parallel.forEach(pCount, t -> {
+                p[t].copyFrom(acc.limb(qLimbs + t));
+                kernels.inverseNtt(p[t], qp.tables(qLimbs + t));
+            });
             modDown(level).convert(kernels, p, c, n);
             Parallel.forEach(qLimbs, i -> {
-                MemorySegment ci = c.asSlice(i * limbBytes, limbBytes);
+                MemorySegment ci = c[i];
                 kernels.forwardNtt(ci, qp.tables(i));
                 kernels.sub(acc.limb(i), ci, out.limb(i), qp.modulus(i));
                 kernels.mulScalar(out.limb(i), pInv[i], out.limb(i), qp.modulus(i));

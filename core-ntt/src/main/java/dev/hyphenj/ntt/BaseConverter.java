@@ -1,6 +1,8 @@
 package dev.hyphenj.ntt;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 /**
  * Fast RNS base conversion (basis extension) from primes q_0..q_{k-1} (product Q) to primes p_0..p_{m-1}, as hybrid
@@ -144,16 +146,18 @@ public final class BaseConverter {
     }
 
     /**
-     * Converts k limbs of n residues in {@code in} (limb-major) to m limbs in {@code out} with the given kernels.
+     * Converts the k limbs of n residues {@code in} to the m limbs {@code out} with the given kernels.
      * Inputs in [0, q_i), outputs in [0, p_j). Large conversions are split into coefficient ranges that run on the
      * {@link Parallel} threads (a conversion is a pass over all coefficients with no dependence between them, and
      * ModDown has no other work to run beside it).
      */
-    public void convert(Kernels kernels, MemorySegment in, MemorySegment out, int n) {
+    public void convert(Kernels kernels, MemorySegment[] in, MemorySegment[] out, int n) {
         long limbBytes = (long) n * Integer.BYTES;
-        if (in.byteSize() != limbBytes * from.length || out.byteSize() != limbBytes * to.length) {
+        if (in.length != from.length || out.length != to.length
+                || Stream.concat(Arrays.stream(in), Arrays.stream(out)).anyMatch(l -> l.byteSize() != limbBytes)) {
             throw new IllegalArgumentException("base conversion of " + from.length + " to " + to.length
-                    + " limbs of N = " + n + " got segments of " + in.byteSize() + " and " + out.byteSize() + " bytes");
+                    + " limbs of N = " + n + " got " + in.length + " and " + out.length
+                    + " limbs, or limbs of another size than " + limbBytes + " bytes");
         }
         int ranges = n >= MIN_PARALLEL_N ? Parallel.threads() : 1;
         int step = (n / ranges + 63) & ~63;

@@ -89,19 +89,19 @@ public interface Kernels {
     void permuteNegate(MemorySegment a, int[] index, int[] negate, MemorySegment out, Modulus m);
 
     /**
-     * Fast base conversion of k = {@code in.limbs} limbs to the converter's target primes (see {@link BaseConverter}).
-     * {@code in} holds k limbs and {@code out} the target limbs, each limb-major, n residues per limb.
+     * Fast base conversion of the k limbs {@code in} to the converter's target primes (see {@link BaseConverter}),
+     * one limb of {@code out} per target prime, n residues per limb.
      */
-    default void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n) {
+    default void baseConvert(BaseConverter bc, MemorySegment[] in, MemorySegment[] out, int n) {
         baseConvert(bc, in, out, n, 0, n);
     }
 
     /**
-     * {@link #baseConvert(BaseConverter, MemorySegment, MemorySegment, int)} of the coefficients start..end-1 only
+     * {@link #baseConvert(BaseConverter, MemorySegment[], MemorySegment[], int)} of the coefficients start..end-1 only
      * (the others of {@code out} are left as they are), so that ranges can run on different threads. start and end
      * are multiples of 64, or end = n.
      */
-    void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n, int start, int end);
+    void baseConvert(BaseConverter bc, MemorySegment[] in, MemorySegment[] out, int n, int start, int end);
 
     /** The default implementation: vector unless {@code -Dhyphen.kernels=scalar} or the Vector API is missing. */
     static Kernels get() {

@@ -5,9 +5,10 @@ import java.lang.foreign.ValueLayout;
 import java.math.BigInteger;
 
 /**
- * A polynomial of Z_Q[X]/(X^N + 1) in RNS form: one limb of N residues per prime of its basis, limb-major in a
- * single 64-byte-aligned off-heap block from a {@link LimbAllocator}. Close it to return the block. A
- * {@linkplain #view view} reads and writes memory that something else owns (a slice of a mapped file) instead.
+ * A polynomial of Z_Q[X]/(X^N + 1) in RNS form: one limb of N residues per prime of its basis, each limb 64-byte
+ * aligned off-heap memory from a {@link LimbAllocator} (the limbs of one polynomial need not be adjacent). Close it to
+ * return the limbs. A {@linkplain #view view} reads and writes memory that something else owns (a slice of a mapped
+ * file) instead.
  *
  * <p>The polynomial does not track whether it is in the coefficient or the NTT domain: the scheme layer does.
  * Binary operations require operands over the same basis and write into {@code out}, which may be an operand.
@@ -17,20 +18,20 @@ public final class RnsPoly implements AutoCloseable {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
 
     private final RnsBasis basis;
-    /** The owned block, or null for a view. */
+    /** The owned limbs, or null for a view. */
     private final LimbAllocator.Block block;
-    /** The viewed memory, or null when the polynomial owns a block. */
-    private final MemorySegment view;
+    /** The viewed limbs, or null when the polynomial owns a block. */
+    private final MemorySegment[] view;
     private final Kernels kernels;
 
     private RnsPoly(RnsBasis basis, LimbAllocator allocator, Kernels kernels) {
         this.basis = basis;
-        this.block = allocator.allocate(basis.limbBytes() * basis.size());
+        this.block = allocator.allocate(basis.limbBytes(), basis.size());
         this.view = null;
         this.kernels = kernels;
     }
 
-    private RnsPoly(RnsBasis basis, MemorySegment view) {
+    private RnsPoly(RnsBasis basis, MemorySegment[] view) {
         this.basis = basis;
         this.block = null;
         this.view = view;
@@ -40,7 +41,7 @@ public final class RnsPoly implements AutoCloseable {
     /** A zero polynomial over {@code basis}, from {@code allocator}, computed with the default kernels. */
     public static RnsPoly zeros(RnsBasis basis, LimbAllocator allocator) {
         RnsPoly p = new RnsPoly(basis, allocator, Kernels.get());
-        p.data().fill((byte) 0);
+        Parallel.forEach(p.limbCount(), l -> p.limb(l).fill((byte) 0));
         return p;
     }
 
@@ -50,7 +51,7 @@ public final class RnsPoly implements AutoCloseable {
     }
 
     /**
-     * A polynomial from the shared allocator whose residues are unspecified (a reused block holds what its last
+     * A polynomial from the shared allocator whose residues are unspecified (a reused limb holds what its last
      * user wrote): for outputs that an operation overwrites entirely, which then skip zeroing.
      */
     public static RnsPoly allocate(RnsBasis basis) {
@@ -66,7 +67,7 @@ public final class RnsPoly implements AutoCloseable {
      * segment gives a polynomial whose writes throw.
      */
     public static RnsPoly view(RnsBasis basis, MemorySegment segment) {
-        long bytes = basis.limbBytes() * basis.size();
+        long limbBytes = basis.limbBytes(), bytes = limbBytes * basis.size();
         if (segment.byteSize() != bytes) {
             throw new IllegalArgumentException("a view of " + basis.size() + " limbs of N = " + basis.n() + " needs "
                     + bytes + " bytes, not " + segment.byteSize());
@@ -75,7 +76,11 @@ public final class RnsPoly implements AutoCloseable {
             throw new IllegalArgumentException("a view needs native memory aligned to " + LimbAllocator.ALIGNMENT
                     + " bytes, not " + segment);
         }
-        return new RnsPoly(basis, segment);
+        MemorySegment[] limbs = new MemorySegment[basis.size()];
+        for (int l = 0; l < limbs.length; l++) {
+            limbs[l] = segment.asSlice(l * limbBytes, limbBytes);
+        }
+        return new RnsPoly(basis, limbs);
     }
 
     /** A copy of {@code src} from the shared allocator. */
@@ -113,12 +118,6 @@ public final class RnsPoly implements AutoCloseable {
         return p;
     }
 
-    /** The block's memory; throws once the polynomial is closed, so that a stale reference cannot write into a
-     * block that another owner now holds. A view's memory throws once its owner has freed it. */
-    private MemorySegment data() {
-        return block != null ? block.segment() : view;
-    }
-
     public RnsBasis basis() {
         return basis;
     }
@@ -131,25 +130,44 @@ public final class RnsPoly implements AutoCloseable {
         return basis.size();
     }
 
-    /** Limb l as a segment of N ints (a view: writes go to this polynomial). */
+    /**
+     * Limb l as a segment of N ints (writes go to this polynomial). Throws once the polynomial is closed, so that a
+     * stale reference cannot write into limbs that another owner now holds; a view's limbs throw once their owner has
+     * freed them.
+     */
     public MemorySegment limb(int l) {
-        return data().asSlice(l * basis.limbBytes(), basis.limbBytes());
+        return block != null ? block.limb(l) : view[l];
     }
 
-    /** All limbs, limb-major. */
-    public MemorySegment segment() {
-        return data();
+    /** Limbs from (inclusive) to to (exclusive), in order: the operands of a base conversion. */
+    public MemorySegment[] limbs(int from, int to) {
+        MemorySegment[] limbs = new MemorySegment[to - from];
+        for (int l = from; l < to; l++) {
+            limbs[l - from] = limb(l);
+        }
+        return limbs;
+    }
+
+    /** Whether every residue equals the other polynomial's (same limb count and ring degree required). */
+    public boolean equalResidues(RnsPoly other) {
+        check("equalResidues", other);
+        for (int l = 0; l < limbCount(); l++) {
+            if (limb(l).mismatch(other.limb(l)) != -1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public int get(int limb, int i) {
-        return data().getAtIndex(INT, (long) limb * basis.n() + i);
+        return limb(limb).getAtIndex(INT, i);
     }
 
     public void set(int limb, int i, int value) {
         if (value < 0 || value >= basis.prime(limb)) {
             throw new IllegalArgumentException("residue " + value + " is outside [0, " + basis.prime(limb) + ")");
         }
-        data().setAtIndex(INT, (long) limb * basis.n() + i, value);
+        limb(limb).setAtIndex(INT, i, value);
     }
 
     /** Limb l copied into an array. */
@@ -160,7 +178,7 @@ public final class RnsPoly implements AutoCloseable {
     /** Copies the residues of {@code other}, which must have the same basis. */
     public RnsPoly copyFrom(RnsPoly other) {
         check("copyFrom", other);
-        MemorySegment.copy(other.data(), 0, data(), 0, data().byteSize());
+        Parallel.forEach(limbCount(), l -> limb(l).copyFrom(other.limb(l)));
         return this;
     }
 
@@ -180,14 +198,15 @@ public final class RnsPoly implements AutoCloseable {
                         + src.basis.prime(srcFirst + i) + ", limb " + (dstFirst + i) + " modulo " + basis.prime(dstFirst + i));
             }
         }
-        MemorySegment.copy(src.data(), srcFirst * basis.limbBytes(), data(), dstFirst * basis.limbBytes(),
-                count * basis.limbBytes());
+        Parallel.forEach(count, i -> limb(dstFirst + i).copyFrom(src.limb(srcFirst + i)));
         return this;
     }
 
-    /** Sets every residue to zero. */
+    /** Sets every residue to zero, on the calling thread: it wipes secrets, which must not depend on the pool. */
     public RnsPoly clear() {
-        data().fill((byte) 0);
+        for (int l = 0; l < limbCount(); l++) {
+            limb(l).fill((byte) 0);
+        }
         return this;
     }
 
@@ -223,8 +242,9 @@ public final class RnsPoly implements AutoCloseable {
         check("shoupCompanions", out);
         for (int l = 0; l < limbCount(); l++) {
             long q = basis.prime(l);
-            for (long i = (long) l * n(), end = i + n(); i < end; i++) {
-                out.data().setAtIndex(INT, i, ModArith.shoup(data().getAtIndex(INT, i), q));
+            MemorySegment w = limb(l), o = out.limb(l);
+            for (int i = 0; i < n(); i++) {
+                o.setAtIndex(INT, i, ModArith.shoup(w.getAtIndex(INT, i), q));
             }
         }
     }
@@ -275,7 +295,7 @@ public final class RnsPoly implements AutoCloseable {
                 kernels.permuteNegate(limb(l), map.index(), map.negate(), out.limb(l), basis.modulus(l)));
     }
 
-    /** Returns the block to its allocator; does nothing for a {@linkplain #view view}. */
+    /** Returns the limbs to their allocator; does nothing for a {@linkplain #view view}. */
     @Override
     public void close() {
         if (block != null) {

@@ -356,11 +356,14 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n, int start, int end) {
-        int[] r = new int[bc.to.length * n];
-        baseConvert(bc, in.toArray(INT), r, n, start, end);
-        for (int j = 0; j < bc.to.length; j++) {
-            MemorySegment.copy(r, j * n + start, out, INT, 4L * ((long) j * n + start), end - start);
+    public void baseConvert(BaseConverter bc, MemorySegment[] in, MemorySegment[] out, int n, int start, int end) {
+        int[] x = new int[in.length * n], r = new int[out.length * n];
+        for (int i = 0; i < in.length; i++) {
+            MemorySegment.copy(in[i], INT, 0, x, i * n, n);
+        }
+        baseConvert(bc, x, r, n, start, end);
+        for (int j = 0; j < out.length; j++) {
+            MemorySegment.copy(r, j * n + start, out[j], INT, 4L * start, end - start);
         }
     }
 

@@ -791,7 +791,7 @@ final class VectorKernels implements Kernels {
      * L coefficients at a time wrote to every target limb in turn (46 at the top of the chain), which measured slower.
      */
     @Override
-    public void baseConvert(BaseConverter bc, MemorySegment in, MemorySegment out, int n, int start, int end) {
+    public void baseConvert(BaseConverter bc, MemorySegment[] in, MemorySegment[] out, int n, int start, int end) {
         if (n < MIN_N || start % L != 0 || end % L != 0) {
             SCALAR.baseConvert(bc, in, out, n, start, end);
             return;
@@ -806,9 +806,9 @@ final class VectorKernels implements Kernels {
                 final IntVector vq = IntVector.broadcast(S, bc.from[i].q());
                 final IntVector vw = IntVector.broadcast(S, bc.qHatInv[i]);
                 final LongVector vws = LongVector.broadcast(LS, bc.qHatInvShoup[i] & M32);
-                final long row = 4L * ((long) i * n + c0);
+                final MemorySegment limb = in[i];
                 for (int c = 0; c < width; c += L) {
-                    IntVector x = IntVector.fromMemorySegment(S, in, row + 4L * c, ORDER);
+                    IntVector x = IntVector.fromMemorySegment(S, limb, 4L * (c0 + c), ORDER);
                     LongVector x64 = x.reinterpretAsLongs();
                     IntVector qh = x64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
                             .blend(x64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
@@ -823,7 +823,7 @@ final class VectorKernels implements Kernels {
                 final LongVector lp = LongVector.broadcast(LS, p.q() & M32);
                 final LongVector negInv = LongVector.broadcast(LS, p.montgomeryNegInv() & M32);
                 final LongVector vc = LongVector.broadcast(LS, bc.negQModPMont[j]); // -Q 2^32 (0 for a fast one)
-                final long row = 4L * ((long) j * n + c0);
+                final MemorySegment limb = out[j];
                 for (int c = 0; c < width; c += L) {
                     final LongVector u64 = IntVector.fromArray(S, y, uAt + c).reinterpretAsLongs();
                     IntVector r = IntVector.zero(S);
@@ -845,7 +845,7 @@ final class VectorKernels implements Kernels {
                         r = r.lanewise(UMIN, r.sub(v2p));
                         r = r.lanewise(UMIN, r.sub(vp));
                     }
-                    r.intoMemorySegment(out, row + 4L * c, ORDER);
+                    r.intoMemorySegment(limb, 4L * (c0 + c), ORDER);
                 }
             }
         }

@@ -115,12 +115,21 @@ class BaseConverterTest {
         return in;
     }
 
+    /** The limbs of n ints each of a limb-major segment. */
+    private static MemorySegment[] limbs(MemorySegment s, int n) {
+        MemorySegment[] limbs = new MemorySegment[(int) (s.byteSize() / (4L * n))];
+        for (int i = 0; i < limbs.length; i++) {
+            limbs[i] = s.asSlice(4L * n * i, 4L * n);
+        }
+        return limbs;
+    }
+
     /** bc.convert on copies of in (in a shared arena: large conversions run on several threads). */
     private static int[] convert(Kernels kernels, BaseConverter bc, int[] in, int n) {
         try (Arena arena = Arena.ofShared()) {
             MemorySegment src = segment(arena, in);
             MemorySegment out = segment(arena, TestData.filled(bc.targetCount() * n, 0xDEAD_BEEF));
-            bc.convert(kernels, src, out, n);
+            bc.convert(kernels, limbs(src, n), limbs(out, n), n);
             assertArrayEquals(in, toArray(src), kernels.name() + " changed its input");
             return toArray(out);
         }
@@ -231,7 +240,7 @@ class BaseConverterTest {
             BaseConverter bc = new BaseConverter(from, to);
             for (Kernels kernels : new Kernels[] {Kernels.scalar(), Kernels.vector()}) {
                 MemorySegment out = segment(arena, TestData.filled(to.length * n, 7));
-                kernels.baseConvert(bc, segment(arena, in), out, n, 64, 192);
+                kernels.baseConvert(bc, limbs(segment(arena, in), n), limbs(out, n), n, 64, 192);
                 int[] got = toArray(out), whole = convert(kernels, bc, in, n);
                 for (int j = 0; j < to.length; j++) {
                     for (int c = 0; c < n; c++) {
@@ -306,17 +315,21 @@ class BaseConverterTest {
     }
 
     @Test
-    void wrongSegmentSizesAreRejected() {
+    void wrongLimbCountsAndSizesAreRejected() {
         BaseConverter bc = new BaseConverter(Arrays.copyOfRange(PRIMES, 0, 2), new long[] {PRIMES[2]});
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment twoLimbs = arena.allocate(2 * 64 * 4, 64), oneLimb = arena.allocate(64 * 4, 64);
+            MemorySegment[] two = limbs(twoLimbs, 64), one = limbs(oneLimb, 64);
             for (Kernels kernels : new Kernels[] {Kernels.vector(), Kernels.scalar()}) {
-                assertEquals("base conversion of 2 to 1 limbs of N = 64 got segments of 256 and 256 bytes",
-                        assertThrows(IllegalArgumentException.class, () -> bc.convert(kernels, oneLimb, oneLimb, 64)).getMessage());
-                assertEquals("base conversion of 2 to 1 limbs of N = 64 got segments of 512 and 512 bytes",
-                        assertThrows(IllegalArgumentException.class, () -> bc.convert(kernels, twoLimbs, twoLimbs, 64)).getMessage());
-                assertEquals("base conversion of 2 to 1 limbs of N = 32 got segments of 512 and 256 bytes",
-                        assertThrows(IllegalArgumentException.class, () -> bc.convert(kernels, twoLimbs, oneLimb, 32)).getMessage());
+                assertEquals("base conversion of 2 to 1 limbs of N = 64 got 1 and 1 limbs, or limbs of another size"
+                        + " than 256 bytes",
+                        assertThrows(IllegalArgumentException.class, () -> bc.convert(kernels, one, one, 64)).getMessage());
+                assertEquals("base conversion of 2 to 1 limbs of N = 64 got 2 and 2 limbs, or limbs of another size"
+                        + " than 256 bytes",
+                        assertThrows(IllegalArgumentException.class, () -> bc.convert(kernels, two, two, 64)).getMessage());
+                assertEquals("base conversion of 2 to 1 limbs of N = 32 got 2 and 1 limbs, or limbs of another size"
+                        + " than 128 bytes",
+                        assertThrows(IllegalArgumentException.class, () -> bc.convert(kernels, two, one, 32)).getMessage());
             }
         }
     }

@@ -156,8 +156,10 @@ class RnsPolyTest {
             assertEquals(N, p.n());
             assertEquals(3, p.limbCount());
             assertEquals(BASIS, p.basis());
-            assertEquals(3L * N * 4, p.segment().byteSize());
-            assertEquals(0, p.segment().address() % 64, "64-byte aligned");
+            for (int l = 0; l < 3; l++) {
+                assertEquals(N * 4L, p.limb(l).byteSize());
+                assertEquals(0, p.limb(l).address() % 64, "64-byte aligned");
+            }
             for (int l = 0; l < 3; l++) {
                 assertArrayEquals(new int[N], p.limbToArray(l), "zeros, limb " + l);
             }

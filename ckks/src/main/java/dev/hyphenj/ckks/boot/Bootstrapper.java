@@ -15,6 +15,7 @@ import dev.hyphenj.ckks.SwitchingKey;
 import dev.hyphenj.ntt.BaseConverter;
 import dev.hyphenj.ntt.Kernels;
 import dev.hyphenj.ntt.ModArith;
+import dev.hyphenj.ntt.Parallel;
 import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
 import java.util.ArrayList;
@@ -374,7 +375,6 @@ public final class Bootstrapper implements AutoCloseable {
     private Ciphertext modRaise(Ciphertext ct) {
         RnsBasis top = params.basisQ(params.maxLevel());
         int low = params.primesAtLevel(0);
-        long limbBytes = top.limbBytes();
         Kernels kernels = Kernels.get();
         RnsPoly[] out = new RnsPoly[2];
         RnsPoly[] in = {ct.c0(), ct.c1()};
@@ -382,13 +382,11 @@ public final class Bootstrapper implements AutoCloseable {
             RnsPoly r = RnsPoly.allocate(top);
             try (RnsPoly coefficients = RnsPoly.copyOf(in[c])) {
                 coefficients.inverseNtt();
-                raise.convert(kernels, coefficients.segment(),
-                        r.segment().asSlice(low * limbBytes, (top.size() - low) * limbBytes), params.n());
+                raise.convert(kernels, coefficients.limbs(0, coefficients.limbCount()), r.limbs(low, top.size()),
+                        params.n());
             }
             r.copyLimbsFrom(in[c], 0, 0, low);
-            for (int i = low; i < top.size(); i++) {
-                kernels.forwardNtt(r.limb(i), top.tables(i));
-            }
+            Parallel.forEach(top.size() - low, i -> kernels.forwardNtt(r.limb(low + i), top.tables(low + i)));
             out[c] = r;
         }
         return new Ciphertext(out[0], out[1], params.maxLevel(), ct.scale(), logSlots);

@@ -664,13 +664,14 @@ public final class Serializer {
 
     private static void writePoly(BinaryOut o, RnsPoly p) throws IOException {
         o.writeInt(p.limbCount());
-        o.writeInts(p.segment());
+        writeLimbs(o, p, 0, p.limbCount());
     }
 
     /** Writes {@code count} limbs of p from {@code first}, as part of a poly whose limb count was written. */
     static void writeLimbs(BinaryOut o, RnsPoly p, int first, int count) throws IOException {
-        long limbBytes = p.basis().limbBytes();
-        o.writeInts(p.segment().asSlice(first * limbBytes, count * limbBytes));
+        for (int l = first; l < first + count; l++) {
+            o.writeInts(p.limb(l));
+        }
     }
 
     private static RnsPoly readPoly(BinaryIn in, RnsBasis basis, String name, boolean secret) throws IOException {

@@ -148,7 +148,7 @@ public final class PlaintextCache {
             Plaintext pt = encode(values, level, scale, encoder);
             synchronized (this) {
                 misses++;
-                return uncached(pt, pt.poly().segment().byteSize());
+                return uncached(pt, sizeOf(pt));
             }
         }
         Key key = key(values, level, scale);
@@ -161,7 +161,7 @@ public final class PlaintextCache {
             }
         }
         Plaintext pt = encode(values, level, scale, encoder);
-        long size = pt.poly().segment().byteSize();
+        long size = sizeOf(pt);
         synchronized (this) {
             misses++;
             Entry e = entries.get(key);
@@ -184,6 +184,10 @@ public final class PlaintextCache {
     }
 
     /** A lease on a plaintext that is never in the map: closed when the lease closes. Holds the lock. */
+    private static long sizeOf(Plaintext pt) {
+        return pt.poly().limbCount() * pt.poly().basis().limbBytes();
+    }
+
     private Lease uncached(Plaintext pt, long size) {
         uncached++;
         Entry e = new Entry(pt, size);
