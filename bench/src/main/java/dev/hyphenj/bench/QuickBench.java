@@ -56,8 +56,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * <p>{@code --json} writes the machine (CPU, JDK, vector width) and per kernel the vector and scalar µs/op, the
  * ratio and the bytes allocated per op. {@code --check} compares the ratios with a baseline written the same way:
- * a kernel whose ratio dropped by more than the tolerance (25%) is measured once more, and the check fails (exit
- * status 1, one line per kernel) only when the second measurement is below the limit too. Vector kernels that
+ * a kernel whose ratio dropped by more than the tolerance (25%) is measured again, up to three times, and the check
+ * fails (exit status 1, one line per kernel) only when every re-measurement is below the limit too. Vector kernels that
  * allocate more than 64 B/op get a warning (a boxed vector in a hot loop allocates kilobytes).
  * Exit status: 0 pass, 1 regression, 2 usage or benchmark error.
  */
@@ -74,6 +74,13 @@ public final class QuickBench {
      * vector kernels, and interpreted Vector API code is hundreds of times slower and allocates.
      */
     static final int RECHECK_WARMUP_ITERATIONS = 10;
+    /**
+     * How many times a kernel below the limit is measured again before the check fails. A regression in the code
+     * lowers every measurement; a busy neighbour on the shared host can hold one kernel's ratio down for a minute
+     * (CI once measured automorphism at 3.41 then 3.24 against a baseline of 4.70, with the kernel unchanged, where
+     * this machine measures 5.1).
+     */
+    static final int RECHECK_ROUNDS = 3;
     static final int MEASUREMENT_ITERATIONS = 5;
     static final TimeValue ITERATION_TIME = TimeValue.milliseconds(500);
     static final String INCUBATOR_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
@@ -224,27 +231,18 @@ public final class QuickBench {
                     ratios.keySet().retainAll(kernels.stream().map(Kernel::name).toList());
                 }
                 regressions = compare(ratios, results, tolerance);
-                List<Regression> toRetry = regressions.stream().filter(r -> r.problem == null).toList();
-                if (!toRetry.isEmpty()) {
+                for (int round = 1; round <= RECHECK_ROUNDS; round++) {
+                    List<Regression> toRetry = regressions.stream().filter(r -> r.problem == null).toList();
+                    if (toRetry.isEmpty()) {
+                        break;
+                    }
                     out.printf(Locale.ROOT, "%n%d kernel(s) below the baseline's ratio by more than %.0f%%: %s;"
-                                    + " measuring them once more, with a longer warm-up%n", toRetry.size(), tolerance * 100,
-                            toRetry.stream().map(Regression::kernel).collect(Collectors.joining(", ")));
+                                    + " measuring them again with a longer warm-up (%d of %d)%n", toRetry.size(),
+                            tolerance * 100, toRetry.stream().map(Regression::kernel).collect(Collectors.joining(", ")),
+                            round, RECHECK_ROUNDS);
                     List<Kernel> again = KERNELS.stream()
                             .filter(k -> toRetry.stream().anyMatch(r -> r.kernel.equals(k.name))).toList();
-                    Map<String, Measured> second = measure(again, RECHECK_WARMUP_ITERATIONS);
-                    List<Regression> confirmed = new ArrayList<>();
-                    for (Regression r : regressions) {
-                        Measured m = second.get(r.kernel);
-                        if (r.problem != null) {
-                            confirmed.add(r);
-                        } else if (m != null && m.ratio() < r.baseline * (1 - tolerance)) {
-                            confirmed.add(new Regression(r.kernel, r.baseline, r.ratio, m.ratio(), null));
-                        } else if (m != null) {
-                            out.printf(Locale.ROOT, "%s: re-measured ratio %.2f is within the limit (first %.2f,"
-                                    + " baseline %.2f): noise%n", r.kernel, m.ratio(), r.ratio, r.baseline);
-                        }
-                    }
-                    regressions = confirmed;
+                    regressions = recheck(regressions, measure(again, RECHECK_WARMUP_ITERATIONS), tolerance);
                 }
                 checkStatus = regressions.isEmpty() ? "pass" : "fail";
             }
@@ -327,6 +325,26 @@ public final class QuickBench {
         return String.format(Locale.ROOT, "REGRESSION %s: scalar/vector ratio %.2f then %.2f, baseline %.2f"
                         + " (%+.0f%%, limit -%.0f%%)", r.kernel, r.ratio, r.remeasured, r.baseline,
                 (Math.max(r.ratio, r.remeasured) / r.baseline - 1) * 100, tolerance * 100);
+    }
+
+    /**
+     * The regressions that a re-measurement confirms: a kernel whose new ratio is within the limit is dropped as noise
+     * (and said so); one still below keeps its first ratio and records the new one.
+     */
+    List<Regression> recheck(List<Regression> regressions, Map<String, Measured> again, double tolerance) {
+        List<Regression> confirmed = new ArrayList<>();
+        for (Regression r : regressions) {
+            Measured m = again.get(r.kernel);
+            if (r.problem != null || m == null) {
+                confirmed.add(r);
+            } else if (m.ratio() < r.baseline * (1 - tolerance)) {
+                confirmed.add(new Regression(r.kernel, r.baseline, r.ratio, m.ratio(), null));
+            } else {
+                out.printf(Locale.ROOT, "%s: re-measured ratio %.2f is within the limit (first %.2f, baseline %.2f):"
+                        + " noise%n", r.kernel, m.ratio(), r.ratio, r.baseline);
+            }
+        }
+        return confirmed;
     }
 
     /**

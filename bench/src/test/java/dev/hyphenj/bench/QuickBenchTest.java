@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hyphenj.bench.QuickBench.Measured;
 import dev.hyphenj.bench.QuickBench.Regression;
 import dev.hyphenj.bench.QuickBench.Score;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +40,25 @@ class QuickBenchTest {
         assertNull(r.get(0).problem());
         assertEquals("KernelBench.automorphism", r.get(1).kernel());
         assertTrue(r.get(1).problem().contains("not measured"), r.get(1).problem());
+    }
+
+    @Test
+    void aReMeasurementWithinTheLimitClearsTheKernel() {
+        List<Regression> first = List.of(new Regression("NttBench.forward", 5.0, 3.0, Double.NaN, null),
+                new Regression("NttBench.inverse", 5.0, 3.1, Double.NaN, null),
+                new Regression("KernelBench.automorphism", 2.0, Double.NaN, Double.NaN, "not measured"));
+        Map<String, Measured> again = new LinkedHashMap<>();
+        again.put("NttBench.forward", measured("NttBench.forward", 100, 390)); // 3.9: within, noise
+        again.put("NttBench.inverse", measured("NttBench.inverse", 100, 360)); // 3.6: still below
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        List<Regression> r = new QuickBench(new PrintStream(log, true, StandardCharsets.UTF_8), false)
+                .recheck(first, again, 0.25);
+        assertEquals(List.of("NttBench.inverse", "KernelBench.automorphism"),
+                r.stream().map(Regression::kernel).toList());
+        assertEquals(3.1, r.get(0).ratio(), 1e-12);
+        assertEquals(3.6, r.get(0).remeasured(), 1e-12);
+        String said = log.toString(StandardCharsets.UTF_8);
+        assertTrue(said.contains("NttBench.forward: re-measured ratio 3.90"), said);
     }
 
     @Test
