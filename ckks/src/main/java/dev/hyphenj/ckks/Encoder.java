@@ -62,13 +62,7 @@ public final class Encoder {
      * whose FFT, rounding and NTTs cost p/s of the full ones ({@link NttTables#subring}); the polynomial is the same.
      */
     RnsPoly encodeOver(double[] re, double[] im, RnsBasis basis, double scale, int logSlots) {
-        int slots = checkSlots(logSlots);
-        if ((im != null && re.length != im.length) || re.length > slots) {
-            throw new IllegalArgumentException("encode: " + re.length + " real and "
-                    + (im == null ? "no" : Integer.toString(im.length)) + " imaginary parts for " + slots + " slots");
-        }
-        checkScale(scale);
-        int period = re.length == slots ? period(re, im) : slots;
+        int period = checkedPeriod(re, im, scale, logSlots);
         Work work = Work.take(period);
         try {
             coefficients(re, im, scale, period, work);
@@ -76,6 +70,33 @@ public final class Encoder {
         } finally {
             Work.give(work);
         }
+    }
+
+    /**
+     * {@link #encodeOver}'s integer polynomial before its limbs are made (in arrays of its own): for a caller that
+     * consumes each limb as it is made ({@link Rounded#limb}) instead of holding the whole plaintext.
+     */
+    Rounded round(double[] re, double[] im, double scale, int logSlots) {
+        int period = checkedPeriod(re, im, scale, logSlots);
+        Work work = Work.take(period);
+        try {
+            coefficients(re, im, scale, period, work);
+            return Rounded.of(Arrays.copyOf(work.coefficients, 2 * period), 2 * period, new long[2 * period],
+                    params.n());
+        } finally {
+            Work.give(work);
+        }
+    }
+
+    /** The period of re + i im (im null for real values) after checking the lengths and the scale. */
+    private int checkedPeriod(double[] re, double[] im, double scale, int logSlots) {
+        int slots = checkSlots(logSlots);
+        if ((im != null && re.length != im.length) || re.length > slots) {
+            throw new IllegalArgumentException("encode: " + re.length + " real and "
+                    + (im == null ? "no" : Integer.toString(im.length)) + " imaginary parts for " + slots + " slots");
+        }
+        checkScale(scale);
+        return re.length == slots ? period(re, im) : slots;
     }
 
     /**
@@ -305,11 +326,7 @@ public final class Encoder {
     /**
      * The polynomial sum_k round(c_k) X^(k N/m) for the m coefficients c_k (m a power of two dividing N), in the
      * NTT domain over the basis: per prime, the m rounded coefficients are reduced, transformed in the subring of
-     * degree m and each value repeated N/m times ({@link NttTables#subring}).
-     *
-     * <p>A rounded coefficient v below 2^62 is reduced per prime q with a quotient estimated in double (v / q is
-     * within 1 of it, so two conditional corrections give v mod q exactly); larger ones, integers m 2^e, through m and
-     * 2^e.
+     * degree m and each value repeated N/m times ({@link Rounded#limb}).
      */
     static RnsPoly toNttPoly(double[] coefficients, RnsBasis basis) {
         return toNttPoly(coefficients, coefficients.length, new long[coefficients.length], basis);
@@ -317,16 +334,52 @@ public final class Encoder {
 
     /** {@link #toNttPoly(double[], RnsBasis)} of the first m coefficients, rounded into the given array. */
     private static RnsPoly toNttPoly(double[] coefficients, int m, long[] rounded, RnsBasis basis) {
-        int n = basis.n();
-        if (Integer.bitCount(m) != 1 || m > n) {
-            throw new IllegalArgumentException(m + " coefficients do not fill a subring of degree dividing " + n);
-        }
-        boolean huge = Fft.VECTOR ? EncoderVectors.round(coefficients, m, rounded) : round(coefficients, rounded, 0, m);
-        int gap = n / m, logGap = Integer.numberOfTrailingZeros(gap);
+        Rounded r = Rounded.of(coefficients, m, rounded, basis.n());
         RnsPoly p = RnsPoly.allocate(basis);
-        Parallel.forEach(basis.size(), l -> {
+        Parallel.forEach(basis.size(), l -> r.limb(basis, l, p.limb(l)));
+        return p;
+    }
+
+    /**
+     * A message rounded to its integer polynomial sum_k rounded[k] X^(k N/m) (m a power of two dividing N), which
+     * {@link #limb} reduces and transforms one prime at a time: an encoding whose limbs are consumed as they are
+     * made never writes the whole plaintext to memory ({@link LinearTransform}).
+     */
+    static final class Rounded {
+        final int m;
+        final int n;
+        private final double[] coefficients;
+        private final long[] rounded;
+        private final boolean huge;
+
+        private Rounded(double[] coefficients, int m, long[] rounded, int n, boolean huge) {
+            this.coefficients = coefficients;
+            this.m = m;
+            this.rounded = rounded;
+            this.n = n;
+            this.huge = huge;
+        }
+
+        /** The first m coefficients rounded into {@code rounded} (both arrays are kept, not copied). */
+        static Rounded of(double[] coefficients, int m, long[] rounded, int n) {
+            if (Integer.bitCount(m) != 1 || m > n) {
+                throw new IllegalArgumentException(m + " coefficients do not fill a subring of degree dividing " + n);
+            }
+            boolean huge = Fft.VECTOR ? EncoderVectors.round(coefficients, m, rounded)
+                    : round(coefficients, rounded, 0, m);
+            return new Rounded(coefficients, m, rounded, n, huge);
+        }
+
+        /**
+         * Limb l of the polynomial over {@code basis} in the NTT domain, into {@code limb} (N ints): the m rounded
+         * coefficients reduced modulo the prime, transformed in the subring of degree m and each value repeated N/m
+         * times ({@link NttTables#subring}).
+         *
+         * <p>A rounded coefficient v below 2^62 is reduced with a quotient estimated in double (v / q is within 1 of
+         * it, so two conditional corrections give v mod q exactly); larger ones, integers m 2^e, through m and 2^e.
+         */
+        void limb(RnsBasis basis, int l, MemorySegment limb) {
             long q = basis.prime(l);
-            MemorySegment limb = p.limb(l);
             MemorySegment small = limb.asSlice(0, (long) m * Integer.BYTES); // the residues go straight here
             if (Fft.VECTOR && m % EncoderVectors.LANES == 0) {
                 EncoderVectors.reduce(rounded, m, q, small);
@@ -343,7 +396,9 @@ public final class Encoder {
                 }
             }
             KERNELS.forwardNtt(small, basis.tables(l).subring(m));
+            int gap = n / m;
             if (gap > 1) {
+                int logGap = Integer.numberOfTrailingZeros(gap);
                 int[] residues = scratch(RESIDUES, m);
                 MemorySegment.copy(small, ValueLayout.JAVA_INT, 0, residues, 0, m);
                 int[] full = scratch(EXPANDED, n);
@@ -352,8 +407,7 @@ public final class Encoder {
                 }
                 MemorySegment.copy(full, 0, limb, ValueLayout.JAVA_INT, 0, n);
             }
-        });
-        return p;
+        }
     }
 
     /**

@@ -126,17 +126,46 @@ public final class Evaluator {
             }
         }
         RnsBasis basis = params.basisQ(a[0].level());
+        RnsPoly[] x0 = new RnsPoly[a.length], x1 = new RnsPoly[a.length], plains = new RnsPoly[a.length];
+        Arrays.setAll(x0, i -> a[i].c0());
+        Arrays.setAll(x1, i -> a[i].c1());
+        Arrays.setAll(plains, i -> p[i].poly());
         RnsPoly c0 = RnsPoly.allocate(basis), c1 = RnsPoly.allocate(basis);
+        sumOfProducts(basis, x0, x1, plains, null, c0, c1, false);
+        return new Ciphertext(c0, c1, a[0].level(), a[0].scale() * p[0].scale(), a[0].logSlots());
+    }
+
+    /**
+     * s0 and s1 set to (or, with add, increased by) the sums of x0[i] * d_i and x1[i] * d_i over the basis, limb by
+     * limb, so that each limb of the sums takes all the terms' products while it is in cache. d_i is plains[i]'s limb,
+     * or, with plains null, rounded[i]'s limb made in a scratch limb just before its products (no encoding is ever
+     * written out whole).
+     */
+    static void sumOfProducts(RnsBasis basis, RnsPoly[] x0, RnsPoly[] x1, RnsPoly[] plains, Encoder.Rounded[] rounded,
+            RnsPoly s0, RnsPoly s1, boolean add) {
+        Kernels kernels = Kernels.get();
         Parallel.forEach(basis.size(), l -> {
-            var m = basis.modulus(l);
-            kernels.mul(a[0].c0().limb(l), p[0].poly().limb(l), c0.limb(l), m);
-            kernels.mul(a[0].c1().limb(l), p[0].poly().limb(l), c1.limb(l), m);
-            for (int i = 1; i < a.length; i++) {
-                kernels.mulAdd(a[i].c0().limb(l), p[i].poly().limb(l), c0.limb(l), m);
-                kernels.mulAdd(a[i].c1().limb(l), p[i].poly().limb(l), c1.limb(l), m);
+            Modulus m = basis.modulus(l);
+            try (LimbAllocator.Block scratch = plains != null ? null
+                    : LimbAllocator.shared().allocate(basis.limbBytes(), 1)) {
+                for (int i = 0; i < x0.length; i++) {
+                    MemorySegment d;
+                    if (plains != null) {
+                        d = plains[i].limb(l);
+                    } else {
+                        d = scratch.limb(0);
+                        rounded[i].limb(basis, l, d);
+                    }
+                    if (i == 0 && !add) {
+                        kernels.mul(x0[i].limb(l), d, s0.limb(l), m);
+                        kernels.mul(x1[i].limb(l), d, s1.limb(l), m);
+                    } else {
+                        kernels.mulAdd(x0[i].limb(l), d, s0.limb(l), m);
+                        kernels.mulAdd(x1[i].limb(l), d, s1.limb(l), m);
+                    }
+                }
             }
         });
-        return new Ciphertext(c0, c1, a[0].level(), a[0].scale() * p[0].scale(), a[0].logSlots());
     }
 
     /** a * c for an integer c: exact, the scale is unchanged. */
@@ -205,7 +234,8 @@ public final class Evaluator {
         int level = Math.min(a.level(), b.level());
         RnsBasis basis = params.basisQ(level);
         RnsPoly d0 = RnsPoly.allocate(basis), d1 = RnsPoly.allocate(basis);
-        try (RnsPoly d2 = RnsPoly.allocate(basis); RnsPoly k0 = RnsPoly.allocate(basis); RnsPoly k1 = RnsPoly.allocate(basis)) {
+        try (RnsPoly d2 = RnsPoly.allocate(basis); RnsPoly k0 = RnsPoly.allocate(basis);
+                RnsPoly k1 = RnsPoly.allocate(basis)) {
             Parallel.forEach(basis.size(), i -> {
                 var m = basis.modulus(i);
                 MemorySegment a0 = a.c0().limb(i), a1 = a.c1().limb(i), b0 = b.c0().limb(i), b1 = b.c1().limb(i);

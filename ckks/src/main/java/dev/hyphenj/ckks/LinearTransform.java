@@ -44,9 +44,6 @@ import java.util.TreeSet;
  * transforms over fewer slots can share keys with others.
  */
 public final class LinearTransform {
-    /** Diagonals encoded side by side when none are kept: a few per thread, a bounded number live. */
-    private static final int ENCODE_CHUNK = 4;
-
     private final int logSlots;
     private final int slots;
     /** Diagonal index in [0, s) to values (defensive copies); the real parts for a complex transform. */
@@ -316,32 +313,9 @@ public final class LinearTransform {
             }
             for (Map.Entry<Integer, List<int[]>> giant : plan.entrySet()) {
                 int g = giant.getKey();
-                ExtendedCiphertext partial = new ExtendedCiphertext(RnsPoly.zeros(qp), RnsPoly.zeros(qp), level);
+                ExtendedCiphertext partial = partialSum(giant.getValue(), g, babies, kept, encoder, qp,
+                        diagonalScale, level);
                 try {
-                    List<int[]> terms = giant.getValue();
-                    for (int from = 0; from < terms.size(); from += ENCODE_CHUNK) {
-                        int n = Math.min(ENCODE_CHUNK, terms.size() - from), offset = from;
-                        RnsPoly[] encoded = new RnsPoly[n];
-                        try {
-                            if (kept == null) { // side by side, one per thread: an encoding's FFT is serial
-                                Parallel.forEach(n, i -> encoded[i] = encodeDiagonal(encoder, terms.get(offset + i)[1],
-                                        g, qp, diagonalScale));
-                            }
-                            for (int i = 0; i < n; i++) {
-                                int[] term = terms.get(offset + i);
-                                ExtendedCiphertext x = babies[Arrays.binarySearch(babyList, term[0])];
-                                RnsPoly d = kept != null ? kept.get(term[1]) : encoded[i];
-                                x.c0.mulAdd(d, partial.c0);
-                                x.c1.mulAdd(d, partial.c1);
-                            }
-                        } finally {
-                            for (RnsPoly d : encoded) {
-                                if (d != null) {
-                                    d.close();
-                                }
-                            }
-                        }
-                    }
                     if (g != 0) {
                         ExtendedCiphertext turned = evaluator.rotateExtended(partial, g, logSlots);
                         partial.close();
@@ -370,6 +344,41 @@ public final class LinearTransform {
             if (acc != null) {
                 acc.close();
             }
+        }
+    }
+
+    /**
+     * The giant step's sum of diagonal * baby over Q_l and P, limb by limb ({@link Evaluator#sumOfProducts}): unless
+     * kept, each diagonal's limb is encoded just before its products, so no encoded diagonal is ever written out
+     * whole. The diagonals' FFTs run first, one diagonal per thread.
+     */
+    private ExtendedCiphertext partialSum(List<int[]> terms, int g, ExtendedCiphertext[] babies,
+            Map<Integer, RnsPoly> kept, Encoder encoder, RnsBasis qp, double diagonalScale, int level) {
+        int n = terms.size();
+        RnsPoly[] x0 = new RnsPoly[n], x1 = new RnsPoly[n], plains = kept == null ? null : new RnsPoly[n];
+        Encoder.Rounded[] rounded = kept == null ? new Encoder.Rounded[n] : null;
+        for (int i = 0; i < n; i++) {
+            ExtendedCiphertext x = babies[Arrays.binarySearch(babyList, terms.get(i)[0])];
+            x0[i] = x.c0;
+            x1[i] = x.c1;
+            if (kept != null) {
+                plains[i] = kept.get(terms.get(i)[1]);
+            }
+        }
+        if (rounded != null) {
+            Parallel.forEach(n, i -> {
+                int d = terms.get(i)[1];
+                rounded[i] = encoder.round(rotateRight(diagonals.get(d), g),
+                        imag == null ? null : rotateRight(imag.get(d), g), diagonalScale, logSlots);
+            });
+        }
+        ExtendedCiphertext partial = new ExtendedCiphertext(RnsPoly.allocate(qp), RnsPoly.allocate(qp), level);
+        try {
+            Evaluator.sumOfProducts(qp, x0, x1, plains, rounded, partial.c0, partial.c1, false);
+            return partial;
+        } catch (RuntimeException | Error e) {
+            partial.close();
+            throw e;
         }
     }
 

@@ -145,6 +145,37 @@ class LinearTransformTest {
         }
     }
 
+    /**
+     * Diagonals encoded limb by limb as the products use them give the same residues as whole encodings kept from a
+     * first application (made by the encoder's ordinary path), at full and at sparse slot counts (subring encodings).
+     */
+    @Test
+    void encodingLimbByLimbEqualsKeptEncodings() {
+        for (int logSlots : new int[] {params.logSlots(), 5}) {
+            int slots = 1 << logSlots;
+            Map<Integer, double[]> d = new TreeMap<>();
+            for (int k : new int[] {0, 1, 2, 5, 9, slots - 3}) {
+                d.put(k, random(slots));
+            }
+            LinearTransform fused = LinearTransform.of(d, logSlots), kept = fused.keepingEncodings();
+            try (EvaluationKeys k = keys(fused.rotationSteps(), LEVEL);
+                    Ciphertext ct = encrypt(random(slots), LEVEL, logSlots)) {
+                Evaluator evaluator = new Evaluator(params, k);
+                try (Ciphertext a = fused.applyWithoutRescale(evaluator, ct);
+                        Ciphertext b = kept.applyWithoutRescale(evaluator, ct);
+                        Ciphertext c = kept.applyWithoutRescale(evaluator, ct)) {
+                    assertTrue(kept.encodingBytes() > 0, "the second transform keeps its encodings");
+                    for (Ciphertext other : new Ciphertext[] {b, c}) {
+                        assertTrue(a.c0().equalResidues(other.c0()) && a.c1().equalResidues(other.c1()),
+                                "2^" + logSlots + " slots: limb-by-limb and whole encodings differ");
+                    }
+                } finally {
+                    kept.releaseEncodings();
+                }
+            }
+        }
+    }
+
     @Test
     void fullMatrixAtSmallSlotCountsAndNaiveAgree() {
         for (int logSlots = 4; logSlots <= 6; logSlots++) {

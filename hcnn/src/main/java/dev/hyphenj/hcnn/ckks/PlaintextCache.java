@@ -183,11 +183,11 @@ public final class PlaintextCache {
         }
     }
 
-    /** A lease on a plaintext that is never in the map: closed when the lease closes. Holds the lock. */
     private static long sizeOf(Plaintext pt) {
         return pt.poly().limbCount() * pt.poly().basis().limbBytes();
     }
 
+    /** A lease on a plaintext that is never in the map: closed when the lease closes. Holds the lock. */
     private Lease uncached(Plaintext pt, long size) {
         uncached++;
         Entry e = new Entry(pt, size);

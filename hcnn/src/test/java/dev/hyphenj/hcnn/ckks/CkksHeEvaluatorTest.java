@@ -140,6 +140,36 @@ class CkksHeEvaluatorTest {
         assertEquals(1, ev.cache().stats().hits());
     }
 
+    /**
+     * A sum of plaintext products over more terms than are encoded at a time (the later chunks add to the first's sum)
+     * against the simulator, with a cache that keeps the plaintexts and with one that keeps nothing.
+     */
+    @Test
+    void plaintextProductSumsWithAndWithoutKeptEncodings() {
+        int terms = 11;
+        List<double[]> weights = new ArrayList<>();
+        for (int i = 0; i < terms; i++) {
+            weights.add(random(1));
+        }
+        Program sum = new Program() {
+            @Override
+            public <C> List<C> run(HeEvaluator<C> e, List<C> in) {
+                List<C> xs = new ArrayList<>();
+                for (int i = 0; i < terms; i++) {
+                    xs.add(in.get(i % in.size()));
+                }
+                return List.of(e.multiplyPlainSum(xs, weights));
+            }
+        };
+        double[] x = random(1), y = random(1);
+        CkksHeEvaluator cached = evaluator(), unkept = new CkksHeEvaluator(kit.params, keys, new PlaintextCache(0));
+        compare(sum, cached, x, y);
+        compare(sum, unkept, x, y);
+        assertEquals(terms, cached.cache().stats().misses());
+        assertEquals(terms, unkept.cache().stats().misses());
+        assertEquals(terms, unkept.cache().stats().uncached());
+    }
+
     @Test
     void ciphertextProductsAtDifferentLevelsLandOnTheNominalScale() {
         CkksHeEvaluator ev = evaluator();
