@@ -5,32 +5,36 @@ import dev.hyphenj.hcnn.conv.HeConvolution;
 import dev.hyphenj.hcnn.eval.HeEvaluator;
 import dev.hyphenj.hcnn.model.ResNet20Weights;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * A convolution followed by a per-channel quadratic y = a s^2 + b s + c of its output s, in two levels (the
  * degree-2 networks' layer; {@link QuadraticActivation} after a convolution takes three): the convolution's level and
- * one ciphertext product's. The quadratic takes one of two forms, chosen per layer from the signs of a:
+ * one ciphertext product's. The layer outputs y (.) outScale, outScale a non-zero factor per channel chosen by the
+ * caller (its readers multiply by 1 / outScale in their weights, {@link Convolution#scaleInputs}). The quadratic takes
+ * one of two forms:
  * <ul>
- *   <li><b>Square</b>, when every channel has a > 0: y = u^2 + c' with u = sqrt(a) (.) (s + b / 2a) and
- *       c' = c - b^2 / 4a (the square completed). u is one convolution (sqrt(a) folded into the weights, the shift
- *       into the bias), so the layer costs what a plain convolution costs, plus one product u * u per output
- *       ciphertext. The shift b / 2a and the constant c' stay small for the trained networks (|b / 2a| <= 4 where every
- *       a is positive; it would grow as 1 / a, with a cancellation in u^2 + c', if a approached 0).</li>
+ *   <li><b>Square</b>, when a (.) outScale > 0 in every channel: y outScale = u^2 + c' with
+ *       u = sqrt(a outScale) (.) (s + b / 2a) and c' = (c - b^2 / 4a) outScale (the square completed). u is one
+ *       convolution (the root folded into the weights, the shift into the bias), so the layer costs what a plain
+ *       convolution costs, plus one product u * u per output ciphertext. A caller makes every layer whose a has no
+ *       zero take this form by giving outScale the signs of a ({@link #outputSigns}): a negative channel is then
+ *       carried negated, and its readers negate it again for free. The shift b / 2a grows as 1 / a, with a
+ *       cancellation in u^2 + c': in the trained network |b / 2a| <= 128, |u| <= 6 and |c'| <= 37 (layer1.0.act2,
+ *       a = 0.0022), which costs about 2^-5 of the square's absolute precision.</li>
  *   <li><b>Product</b>, otherwise: from one set of hoisted tap rotations the convolution computes s = conv(x) and,
- *       with a second weight set, t = a (.) conv(x) + (a (.) bias + b) (a folded into the weights and bias, per output
- *       channel); then y = s * t + c. The tap rotations are shared, but the plaintext multiplies, the block rotations
- *       and the rotate-and-sum rotations (CAConv) run for s and t alike.</li>
+ *       with a second weight set, t = a outScale (.) conv(x) + (a (.) bias + b) outScale (folded into the weights
+ *       and bias, per output channel); then y outScale = s * t + c outScale. The tap rotations are shared, but the
+ *       plaintext multiplies, the block rotations and the rotate-and-sum rotations (CAConv) run for s and t alike.</li>
  * </ul>
  *
  * <p>A residual input r (the sum s + r enters the activation) is added to every weight set's output, multiplied by
- * that set's {@link #residualScales() residual scale} (u: sqrt(a); s: 1; t: a); a product by a scale other than 1 is
- * one plaintext multiply on the residual's path (folded into the option-A shortcut's masks), which has levels to
- * spare, so it costs no level on the block's path.
+ * that set's {@link #residualScales() residual scale} (u: sqrt(a outScale); s: 1; t: a outScale); a product by a
+ * scale other than 1 is one plaintext multiply on the residual's path (folded into the option-A shortcut's masks),
+ * which has levels to spare, so it costs no level on the block's path.
  *
- * <p>Output scale: with {@code outScale} the layer computes y (.) outScale instead (a and c scaled, free), which puts
- * a tensor that is about to be bootstrapped into the bootstrap's input range; the layers that read it scale it back
- * in their weights ({@link Convolution#scaleInputs}).
+ * <p>outScale also puts a tensor that is about to be bootstrapped into the bootstrap's input range (1 / sigma).
  */
 public final class FusedQuadratic {
     private final HeConvolution conv;
@@ -40,7 +44,8 @@ public final class FusedQuadratic {
 
     /**
      * The layer of {@code conv} (built with the weights of s) and quadratic {@code q} of its output channels, the
-     * output multiplied by {@code outScale[o]} (positive) per channel.
+     * output multiplied by {@code outScale[o]} (non-zero) per channel: the square form if every a[o] outScale[o] is
+     * positive, else the product form.
      */
     public FusedQuadratic(HeConvolution conv, ResNet20Weights.Quadratic q, double[] outScale) {
         int n = conv.convolution().outChannels();
@@ -48,19 +53,21 @@ public final class FusedQuadratic {
             throw new IllegalArgumentException("quadratic " + q.name() + " or output scale of another channel count"
                     + " than the convolution's " + n);
         }
-        for (double s : outScale) {
-            if (!(s > 0) || Double.isInfinite(s)) {
-                throw new IllegalArgumentException("output scales must be positive and finite, got " + s);
+        boolean square = true;
+        for (int o = 0; o < n; o++) {
+            if (outScale[o] == 0 || !Double.isFinite(outScale[o])) {
+                throw new IllegalArgumentException("output scales must be non-zero and finite, got " + outScale[o]);
             }
+            square &= q.a()[o] * outScale[o] > 0;
         }
         this.conv = conv;
         Convolution s = conv.convolution();
         double[] constant = new double[n];
-        if (weightSets(q) == 1) {
+        if (square) {
             double[] root = new double[n], shift = new double[n];
             for (int o = 0; o < n; o++) {
-                double a = q.a()[o] * outScale[o], half = q.b()[o] / (2 * q.a()[o]);
-                root[o] = Math.sqrt(a);
+                double half = q.b()[o] / (2 * q.a()[o]);
+                root[o] = Math.sqrt(q.a()[o] * outScale[o]);
                 shift[o] = root[o] * half;
                 constant[o] = (q.c()[o] - q.b()[o] * half / 2) * outScale[o];
             }
@@ -80,10 +87,18 @@ public final class FusedQuadratic {
         this.c = conv.outputLayout().packPerChannel(constant);
     }
 
-    /** The weight sets the layer of quadratic q convolves with: 1 (the square form, every a > 0) or 2 (s and t). */
+    /** The signs of q's a per channel (1 for a zero): the output signs that give the square form where a has no 0. */
+    public static double[] outputSigns(ResNet20Weights.Quadratic q) {
+        return Arrays.stream(q.a()).map(a -> a < 0 ? -1 : 1).toArray();
+    }
+
+    /**
+     * The weight sets the layer of quadratic q convolves with when its output carries {@link #outputSigns}: 1 (the
+     * square form) unless some a is 0 (or not a number), then 2 (s and t).
+     */
     public static int weightSets(ResNet20Weights.Quadratic q) {
         for (double a : q.a()) {
-            if (!(a > 0)) {
+            if (!(a > 0 || a < 0)) {
                 return 2;
             }
         }

@@ -116,8 +116,9 @@ public final class PlanReport {
     /**
      * {@link #randomWeights} with random per-channel quadratics near the identity (y = a s^2 + s + c, small a and c),
      * so that values stay of order one through the 19 activations: the degree-2 network's shapes. Activation i's
-     * layer takes {@code weightSets[i]} weight sets ({@link dev.hyphenj.hcnn.act.FusedQuadratic#weightSets}): with 1,
-     * every a is positive; with 2, every other channel's a is negative.
+     * layer takes {@code weightSets[i]} weight sets ({@link dev.hyphenj.hcnn.act.FusedQuadratic#weightSets}): every
+     * other channel's a is negative (a square with negated outputs), and with 2 the first channel's a is 0 (a
+     * product).
      */
     public static ResNet20Weights randomPolyWeights(long seed, int[] weightSets) {
         ResNet20Weights w = randomWeights(seed);
@@ -127,7 +128,7 @@ public final class PlanReport {
             int n = i == 0 ? w.stem().outChannels() : w.blocks().get((i - 1) / 2).conv2().outChannels();
             double[] a = new double[n], b = new double[n], c = new double[n];
             for (int ch = 0; ch < n; ch++) {
-                a[ch] = (0.01 + 0.09 * rnd.nextDouble()) * (weightSets[i] == 2 && ch % 2 == 1 ? -1 : 1);
+                a[ch] = weightSets[i] == 2 && ch == 0 ? 0 : (0.01 + 0.09 * rnd.nextDouble()) * (ch % 2 == 1 ? -1 : 1);
                 b[ch] = 1;
                 c[ch] = 0.1 * (2 * rnd.nextDouble() - 1);
             }

@@ -4,6 +4,7 @@ import dev.hyphenj.ckks.Parameters;
 import dev.hyphenj.hcnn.act.FusedQuadratic;
 import dev.hyphenj.hcnn.model.ResNet20Weights;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -64,6 +65,8 @@ public final class PolyPlanner {
     private final int blocksPerCt;
     private final ResNet20Planner keyPlanner;
     private final int[] weightSets;
+    /** Per activation, whether some a is negative: its output carries signs that its readers multiply back. */
+    private final boolean[] signed;
 
     /**
      * A planner choosing between the chain {@code leveled} (no bootstrap) and {@code bootstrapping}, whose
@@ -79,6 +82,10 @@ public final class PolyPlanner {
             throw new IllegalArgumentException(activations.size() + " activations for the " + UNITS + " of ResNet-20");
         }
         this.weightSets = activations.stream().mapToInt(FusedQuadratic::weightSets).toArray();
+        this.signed = new boolean[UNITS];
+        for (int i = 0; i < UNITS; i++) {
+            signed[i] = Arrays.stream(activations.get(i).a()).anyMatch(a -> a < 0);
+        }
         this.leveled = leveled;
         this.bootstrapping = bootstrapping;
         this.topLevel = topLevel;
@@ -236,7 +243,7 @@ public final class PolyPlanner {
             if (Math.min(h, x) < 2) {
                 return null;
             }
-            linear += conv2(p, i, m, h, x, after.contains(a1 - 1), weightSets[a2]);
+            linear += conv2(p, i, m, h, x, after.contains(a1 - 1) || signed[a1 - 1], weightSets[a2]);
             l = Math.min(h, x) - 2;
             if (after.contains(a2)) {
                 boots += bootstraps(a2, layout);
@@ -287,8 +294,8 @@ public final class PolyPlanner {
 
     /**
      * conv2 of block i (RAConv PR(m) -> CA) at level h, the shortcuts of the block input at level x per weight set
-     * ({@code sets} of them; for s none if it is an identity shortcut of an input not {@code scaled} back from a
-     * bootstrap), the residual additions and act2.
+     * ({@code sets} of them; for s none if it is an identity shortcut of an input not {@code scaled}: back from a
+     * bootstrap or carrying signs), the residual additions and act2.
      */
     private double conv2(Parameters p, int i, int m, int h, int x, boolean scaled, int sets) {
         int cout = ResNet20Weights.STAGE_CHANNELS[i / 3];

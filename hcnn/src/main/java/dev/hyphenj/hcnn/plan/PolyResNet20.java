@@ -27,17 +27,21 @@ import java.util.TreeMap;
  * <p>Levels: stem 2; a block 4 (conv1 and act1 2, conv2 and act2 2; the shortcut's plaintext multiply runs beside
  * conv1 and act1); head 1: 39 in all.
  *
+ * <p>Signs: every activation outputs y (.) sign(a) ({@link FusedQuadratic#outputSigns}), which makes every layer whose
+ * a has no zero a square (one weight set); its readers (the next convolution, the shortcut's scales, the classifier's
+ * weights) multiply by the signs again in their weights, at no cost.
+ *
  * <p>Residual: act2's input is s = conv2(h) + shortcut(x), so each of the layer's weight sets gets the shortcut times
- * its {@link FusedQuadratic#residualScales() residual scale} (u: sqrt(a), one shortcut; s and t: 1 and a, two): a
+ * its {@link FusedQuadratic#residualScales() residual scale} (u: sqrt(|a|), one shortcut; s and t: 1 and a, two): a
  * plaintext multiply each (for option A the scale is folded into its masks), none for an identity shortcut of an
  * unscaled input whose scale is 1.
  *
  * <p>Bootstraps follow activations: {@code bootstrapScales} maps an activation's index (0: the stem's, then act1 and
- * act2 of each block; not the last) to a scale sigma per channel. That activation then outputs y / sigma (folded into
- * its weight sets and constant, free), its ciphertexts are bootstrapped
+ * act2 of each block; not the last) to a scale sigma per channel. That activation then outputs y sign(a) / sigma
+ * (folded into its weight sets and constant, free), its ciphertexts are bootstrapped
  * ({@link NetworkHooks#bootstrap(String, int, Object, int)} with the activation's name, {@code stem.act},
- * {@code layer1.0.act1}, ...), and every reader multiplies by sigma again in its weights: the next convolution's, and
- * the shortcut's scales. So a bootstrap costs no level of the network.
+ * {@code layer1.0.act1}, ...), and every reader multiplies by sigma sign(a) again in its weights: the next
+ * convolution's, and the shortcut's scales. So a bootstrap costs no level of the network.
  */
 public final class PolyResNet20 implements PackedNetwork {
     private final NetworkPlan plan;
@@ -46,6 +50,8 @@ public final class PolyResNet20 implements PackedNetwork {
     private final List<Block> blocks = new ArrayList<>();
     private final ClassifierHead head;
     private final SortedMap<Integer, double[]> bootstrapScales;
+    /** Per activation, the signs its output carries ({@link FusedQuadratic#outputSigns}). */
+    private final List<double[]> signs;
 
     /**
      * One block: its two layers, the option-A shortcut (null for identity) and the shortcut's per-channel scales, one
@@ -82,6 +88,7 @@ public final class PolyResNet20 implements PackedNetwork {
         }
         this.plan = plan;
         this.bootstrapScales = new TreeMap<>(bootstrapScales);
+        this.signs = w.activations().stream().map(FusedQuadratic::outputSigns).toList();
         input = TensorLayout.replicated(frame, w.stem().inChannels(), frame.height(), frame.width(), 1, plan.stemM());
         stem = new FusedQuadratic(new RAConv(w.stem(), input, plan.stemBabySteps()), w.activations().get(0),
                 outScale(0, w.stem().outChannels()));
@@ -110,10 +117,17 @@ public final class PolyResNet20 implements PackedNetwork {
             x = c2.outputLayout();
             xScale = inScale(act2, planes);
         }
-        head = new ClassifierHead(x, w.fcWeight(), w.fcBias());
+        double[][] fc = new double[w.fcWeight().length][];
+        for (int k = 0; k < fc.length; k++) {
+            fc[k] = w.fcWeight()[k].clone();
+            for (int c = 0; c < fc[k].length; c++) {
+                fc[k][c] *= xScale[c];
+            }
+        }
+        head = new ClassifierHead(x, fc, w.fcBias());
     }
 
-    /** 1 / sigma of the activation's channels if a bootstrap follows it, else ones. */
+    /** What the activation's output is multiplied by: sign(a) / sigma (sigma 1 unless a bootstrap follows it). */
     private double[] outScale(int activation, int channels) {
         double[] s = inScale(activation, channels);
         for (int c = 0; c < channels; c++) {
@@ -122,19 +136,19 @@ public final class PolyResNet20 implements PackedNetwork {
         return s;
     }
 
-    /** sigma of the activation's channels if a bootstrap follows it (its readers multiply by it), else ones. */
+    /** What the activation's readers multiply by: sign(a) sigma, the inverse of {@link #outScale}. */
     private double[] inScale(int activation, int channels) {
-        double[] sigma = bootstrapScales.get(activation);
-        if (sigma == null) {
-            double[] ones = new double[channels];
-            Arrays.fill(ones, 1);
-            return ones;
+        double[] sigma = bootstrapScales.get(activation), sign = signs.get(activation);
+        if (sign.length != channels || sigma != null && sigma.length != channels) {
+            throw new IllegalArgumentException("activation " + activation + ": " + sign.length + " signs and "
+                    + (sigma == null ? "no" : Integer.toString(sigma.length)) + " bootstrap scales for " + channels
+                    + " channels");
         }
-        if (sigma.length != channels) {
-            throw new IllegalArgumentException("bootstrap scales of activation " + activation + ": " + sigma.length
-                    + " for " + channels + " channels");
+        double[] s = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            s[c] = sign[c] * (sigma == null ? 1 : sigma[c]);
         }
-        return sigma.clone();
+        return s;
     }
 
     @Override

@@ -22,33 +22,35 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The two-level convolution and quadratic on the slot simulator against the direct computation in double: every
  * output slot within 1e-9 of y = a s^2 + b s + c (times the output scale) of the direct convolution s, for CAConv and
- * RAConv, stride 1 and 2, in the square form (every a positive) and the product form (some a negative); two levels;
- * the tap rotations done once, the block rotations once per weight set.
+ * RAConv, stride 1 and 2, in the square form (every a positive, or output scales carrying the signs of a) and the
+ * product form (some a negative, positive output scales); two levels; the tap rotations done once, the block rotations
+ * once per weight set.
  */
 class FusedQuadraticTest {
     private static final Frame FRAME = new Frame(32, 32, 1 << 15);
 
-    @ParameterizedTest(name = "{0} {1}->{2} {3}x{3} gap {4} stride {5} m={6} square={7}")
+    @ParameterizedTest(name = "{0} {1}->{2} {3}x{3} gap {4} stride {5} m={6} {7}")
     @CsvSource({
-        "CAConv, 16, 16, 32, 1, 1, 8, false",
-        "CAConv, 16, 16, 32, 1, 1, 8, true",
-        "CAConv, 16, 32, 32, 1, 2, 16, true",
-        "CAConv, 32, 64, 16, 2, 2, 16, false",
-        "RAConv, 3, 16, 32, 1, 1, 4, true",
-        "RAConv, 16, 32, 32, 1, 2, 8, false",
-        "RAConv, 64, 64, 8, 4, 1, 32, true",
-        "RAConv, 64, 64, 8, 4, 1, 32, false"})
+        "CAConv, 16, 16, 32, 1, 1, 8, product",
+        "CAConv, 16, 16, 32, 1, 1, 8, positive",
+        "CAConv, 16, 32, 32, 1, 2, 16, signed",
+        "CAConv, 32, 64, 16, 2, 2, 16, product",
+        "RAConv, 3, 16, 32, 1, 1, 4, positive",
+        "RAConv, 16, 32, 32, 1, 2, 8, signed",
+        "RAConv, 64, 64, 8, 4, 1, 32, positive",
+        "RAConv, 64, 64, 8, 4, 1, 32, product"})
     void matchesTheDirectComputation(String kind, int ci, int co, int side, int gap, int stride, int m,
-            boolean square) {
+            String form) {
+        boolean square = !form.equals("product");
         Random rnd = new Random(97L * ci + co + m + stride);
         // the trained network's spread: a from 0.01 to 4e4, with s of magnitude 1/sqrt(|a|) (0.005 to 10)
         double[] a = new double[co], b = new double[co], c = new double[co], scale = new double[co];
         double[] sScale = new double[co];
         for (int o = 0; o < co; o++) {
-            a[o] = Math.pow(10, 6.6 * rnd.nextDouble() - 2) * (square || o % 3 != 1 ? 1 : -1);
+            a[o] = Math.pow(10, 6.6 * rnd.nextDouble() - 2) * (form.equals("positive") || o % 3 != 1 ? 1 : -1);
             b[o] = 2 * rnd.nextDouble() - 1;
             c[o] = 4 * rnd.nextDouble() - 2;
-            scale[o] = 0.05 + rnd.nextDouble();
+            scale[o] = (0.05 + rnd.nextDouble()) * (form.equals("signed") ? Math.signum(a[o]) : 1);
             sScale[o] = 1 / Math.sqrt(Math.abs(a[o]));
         }
         Convolution conv = TestTensors.convolution(rnd, ci, co, 3, stride).affineOutputs(sScale, new double[co]);
@@ -58,7 +60,11 @@ class FusedQuadraticTest {
         ResNet20Weights.Quadratic q = new ResNet20Weights.Quadratic("test.act", a, b, c);
         FusedQuadratic fused = new FusedQuadratic(layer, q, scale);
         assertEquals(square, fused.square());
-        assertEquals(square ? 1 : 2, FusedQuadratic.weightSets(q));
+        assertEquals(1, FusedQuadratic.weightSets(q), "with the signs of a as output signs: a square");
+        double[] withZero = a.clone();
+        withZero[0] = 0;
+        assertEquals(2, FusedQuadratic.weightSets(new ResNet20Weights.Quadratic("zero", withZero, b, c)),
+                "a zero a: no square");
 
         TensorLayout in = layer.inputLayout(), out = layer.outputLayout();
         double[][][] x = TestTensors.tensor(rnd, ci, side, side);

@@ -25,9 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The degree-2 network's layer on RNS-CKKS, keyed as the leveled demo keys it: a {@link FusedQuadratic} (an RAConv
- * 8 -> 8 and a per-channel quadratic, in the square form and in the product form, with a residual added, scaled, to
- * each weight set's output as in a block's second layer) on a small INSECURE set (N = 2^12, 2048 slots, 3 one-prime levels) matches the slot simulator within the CKKS
- * precision. The keys are {@link NetworkKeys#plan} of a {@link CostMeter} run: the rotation keys cut to their levels,
+ * 8 -> 8 and a per-channel quadratic, in the square form (a positive, or negative with negated outputs) and in the
+ * product form, with a residual added, scaled, to each weight set's output as in a block's second layer) on a small
+ * INSECURE set (N = 2^12, 2048 slots, 3 one-prime levels) matches the slot simulator within the CKKS precision. The keys are {@link NetworkKeys#plan} of a {@link CostMeter} run: the rotation keys cut to their levels,
  * the relinearization key at the level the product runs at (one below the image's), no bootstrap key; the hooks of a
  * leveled run have no bootstrap service and refuse a bootstrap.
  */
@@ -56,17 +56,18 @@ class CkksFusedQuadraticTest {
         return y;
     }
 
-    @ParameterizedTest(name = "square form: {0}")
-    @ValueSource(booleans = {true, false})
-    void layerOnCkksMatchesTheSimulatorWithTheLeveledKeys(boolean square) {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"positive", "signed", "product"})
+    void layerOnCkksMatchesTheSimulatorWithTheLeveledKeys(String form) {
+        boolean square = !form.equals("product");
         Random rnd = new Random(2026);
         double[] a = new double[CHANNELS], b = new double[CHANNELS], c = new double[CHANNELS];
         double[] outScale = new double[CHANNELS];
         for (int o = 0; o < CHANNELS; o++) {
-            a[o] = rnd.nextDouble(0.2, 2) * (square || o % 2 == 0 ? 1 : -1);
+            a[o] = rnd.nextDouble(0.2, 2) * (form.equals("positive") || o % 2 == 0 ? 1 : -1);
             b[o] = rnd.nextDouble(-1, 1);
             c[o] = rnd.nextDouble(-1, 1);
-            outScale[o] = rnd.nextDouble(0.5, 1);
+            outScale[o] = rnd.nextDouble(0.5, 1) * (form.equals("signed") ? Math.signum(a[o]) : 1);
         }
         RAConv conv = new RAConv(TestTensors.convolution(rnd, CHANNELS, CHANNELS, 3, 1),
                 TensorLayout.replicated(FRAME, CHANNELS, 8, 8, 1, 8));

@@ -34,8 +34,8 @@ class PolyPlannerTest {
     }
 
     /**
-     * The planner for random weights whose layer forms are the trained network's: the stem and act2 of stages 1 and
-     * 2 have negative a (product form), every other layer the square form.
+     * The planner for random weights with both layer forms: the stem and act2 of stages 1 and 2 in the product form
+     * (a zero a), every other layer a square (a of both signs).
      */
     private static PolyPlanner planner() {
         int[] forms = {2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1};
