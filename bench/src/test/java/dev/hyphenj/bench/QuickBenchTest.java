@@ -9,12 +9,16 @@ import dev.hyphenj.bench.QuickBench.Measured;
 import dev.hyphenj.bench.QuickBench.Regression;
 import dev.hyphenj.bench.QuickBench.Score;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The quick check's bookkeeping, without running JMH. */
 class QuickBenchTest {
@@ -75,6 +79,28 @@ class QuickBenchTest {
         assertThrows(IllegalArgumentException.class, () -> QuickBench.baselineRatios(record));
         record.put("kernels", Map.of("NttBench.forward", Map.of("ratio", 4.5)));
         assertEquals(Map.of("NttBench.forward", 4.5), QuickBench.baselineRatios(record));
+    }
+
+    private static Path baseline(Path dir, String name, String vendor, String family, String model) throws IOException {
+        return Files.writeString(dir.resolve(name), "{\"machine\": {\"cpuVendor\": \"" + vendor
+                + "\", \"cpuFamily\": \"" + family + "\", \"cpuModelNumber\": \"" + model
+                + "\"}, \"kernels\": {\"NttBench.forward\": {\"ratio\": 10.0}}}");
+    }
+
+    private static Map<String, Object> machine(String vendor, String family, String model) {
+        return Map.of("cpuVendor", vendor, "cpuFamily", family, "cpuModelNumber", model);
+    }
+
+    /** The given baseline where it matches the CPU, else one beside it that does, else the given one. */
+    @Test
+    void theBaselineOfThisKindOfCpuIsChosen(@TempDir Path dir) throws IOException {
+        Path zen4 = baseline(dir, "quick.json", "AuthenticAMD", "25", "17");
+        Path intel = baseline(dir, "quick-intel.json", "GenuineIntel", "6", "167");
+        Files.writeString(dir.resolve("notes.json"), "{\"not\": \"a baseline\"}");
+        assertEquals(zen4, QuickBench.baselineFor(zen4, machine("AuthenticAMD", "25", "17")));
+        assertEquals(intel, QuickBench.baselineFor(zen4, machine("GenuineIntel", "6", "167")));
+        assertEquals(zen4, QuickBench.baselineFor(zen4, machine("AuthenticAMD", "26", "2")), "none: the given one");
+        assertEquals(zen4, QuickBench.baselineFor(intel, machine("AuthenticAMD", "25", "17")));
     }
 
     @Test
