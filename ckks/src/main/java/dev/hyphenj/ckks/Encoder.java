@@ -351,6 +351,10 @@ public final class Encoder {
         private final double[] coefficients;
         private final long[] rounded;
         private final boolean huge;
+        /** The rounded coefficients as ints if every one is below 2^31 in magnitude, else null. */
+        private final int[] narrow;
+        /** The largest magnitude of a rounded coefficient (when {@code narrow} is given). */
+        private final long largest;
 
         private Rounded(double[] coefficients, int m, long[] rounded, int n, boolean huge) {
             this.coefficients = coefficients;
@@ -358,6 +362,20 @@ public final class Encoder {
             this.rounded = rounded;
             this.n = n;
             this.huge = huge;
+            long max = 0;
+            for (int i = 0; i < m; i++) {
+                max = Math.max(max, Math.abs(rounded[i])); // Long.MIN_VALUE stays negative: only when huge
+            }
+            if (huge || max > Integer.MAX_VALUE) {
+                narrow = null;
+                largest = Long.MAX_VALUE;
+            } else {
+                narrow = new int[m];
+                for (int i = 0; i < m; i++) {
+                    narrow[i] = (int) rounded[i];
+                }
+                largest = max;
+            }
         }
 
         /** The first m coefficients rounded into {@code rounded} (both arrays are kept, not copied). */
@@ -375,13 +393,21 @@ public final class Encoder {
          * coefficients reduced modulo the prime, transformed in the subring of degree m and each value repeated N/m
          * times ({@link NttTables#subring}).
          *
-         * <p>A rounded coefficient v below 2^62 is reduced with a quotient estimated in double (v / q is within 1 of
-         * it, so two conditional corrections give v mod q exactly); larger ones, integers m 2^e, through m and 2^e.
+         * <p>Where every rounded coefficient is below q in magnitude (weights and diagonals at scales near one
+         * prime), v mod q is v, plus q if v is negative, on ints. Otherwise a rounded coefficient v below 2^62 is
+         * reduced with a quotient estimated in double (v / q is within 1 of it, so two conditional corrections give
+         * v mod q exactly); larger ones, integers m 2^e, through m and 2^e.
          */
         void limb(RnsBasis basis, int l, MemorySegment limb) {
             long q = basis.prime(l);
             MemorySegment small = limb.asSlice(0, (long) m * Integer.BYTES); // the residues go straight here
-            if (Fft.VECTOR && m % EncoderVectors.LANES == 0) {
+            if (largest < q && Fft.VECTOR && m % EncoderVectors.INT_LANES == 0) {
+                EncoderVectors.reduceSmall(narrow, m, (int) q, small);
+            } else if (largest < q) {
+                int[] residues = scratch(RESIDUES, m);
+                reduceSmall(narrow, 0, m, (int) q, residues);
+                MemorySegment.copy(residues, 0, small, ValueLayout.JAVA_INT, 0, m);
+            } else if (Fft.VECTOR && m % EncoderVectors.LANES == 0) {
                 EncoderVectors.reduce(rounded, m, q, small);
             } else { // (setAtIndex in this loop measured 4x slower than an int[] and one copy)
                 int[] residues = scratch(RESIDUES, m);
@@ -441,6 +467,14 @@ public final class Encoder {
             r -= q;
             r += (r >> 63) & q;
             residues[i] = (int) r;
+        }
+    }
+
+    /** residues[i] = v mod q for the values v = values[i] in [from, to), each below q (< 2^31) in magnitude. */
+    static void reduceSmall(int[] values, int from, int to, int q, int[] residues) {
+        for (int i = from; i < to; i++) {
+            int v = values[i];
+            residues[i] = v + ((v >> 31) & q);
         }
     }
 

@@ -30,6 +30,9 @@ final class EncoderVectors {
     /** Ints in half the width, so that a long vector narrows to one of them lane for lane. */
     static final VectorSpecies<Integer> INTS =
             VectorSpecies.of(int.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    /** Ints in the full width, for {@link #reduceSmall}. */
+    private static final VectorSpecies<Integer> FULL_INTS = IntVector.SPECIES_PREFERRED;
+    static final int INT_LANES = FULL_INTS.length();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** Doubles (and longs) per vector: 8 at 512 bits. */
     static final int LANES = D.length();
@@ -225,6 +228,17 @@ final class EncoderVectors {
             r = r.sub(q);
             r = r.add(r.lanewise(ASHR, 63).and(q));
             ((IntVector) r.convertShape(L2I, INTS, 0)).intoMemorySegment(residues, (long) i * Integer.BYTES, ORDER);
+        }
+    }
+
+    /**
+     * {@link Encoder#reduceSmall} over [0, m), m a multiple of {@link #INT_LANES}, written into the segment: v, plus q
+     * where v is negative, for values below q in magnitude.
+     */
+    static void reduceSmall(int[] values, int m, int q, MemorySegment residues) {
+        for (int i = 0; i < m; i += INT_LANES) {
+            IntVector v = IntVector.fromArray(FULL_INTS, values, i);
+            v.add(v.lanewise(ASHR, 31).and(q)).intoMemorySegment(residues, (long) i * Integer.BYTES, ORDER);
         }
     }
 }

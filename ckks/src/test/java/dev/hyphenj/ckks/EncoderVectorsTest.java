@@ -235,6 +235,38 @@ class EncoderVectorsTest {
         }
     }
 
+    /** Values below q in magnitude: the int path, vector and scalar, against the general reduction. */
+    @Test
+    void smallValuesReduceAsTheGeneralPathDoes() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        int lanes = EncoderVectors.INT_LANES;
+        for (long q : TestParameters.SCALE_30.qPrimes()) {
+            for (int m : new int[] {lanes, 4 * lanes, 1 << 12}) {
+                int[] v = new int[m];
+                long[] wide = new long[m];
+                for (int i = 0; i < m; i++) {
+                    v[i] = switch (i % 5) {
+                        case 0 -> (int) (q - 1);
+                        case 1 -> (int) (1 - q);
+                        case 2 -> rnd.nextInt(-2, 3);
+                        default -> rnd.nextInt((int) (1 - q), (int) q);
+                    };
+                    wide[i] = v[i];
+                }
+                int[] scalar = new int[m];
+                Encoder.reduceSmall(v, 0, m, (int) q, scalar);
+                int[] vector;
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment out = arena.allocate((long) m * Integer.BYTES);
+                    EncoderVectors.reduceSmall(v, m, (int) q, out);
+                    vector = out.toArray(ValueLayout.JAVA_INT);
+                }
+                assertArrayEquals(scalar, vector, m + " small values mod " + q + ": vector and scalar");
+                assertArrayEquals(reduceScalar(wide, q), scalar, m + " small values mod " + q + ": general path");
+            }
+        }
+    }
+
     private static int[] reduceScalar(long[] v, long q) {
         int[] residues = new int[v.length];
         Encoder.reduce(v, 0, v.length, q, residues);
