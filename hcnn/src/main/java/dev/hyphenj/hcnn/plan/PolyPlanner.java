@@ -65,7 +65,7 @@ public final class PolyPlanner {
     private final int blocksPerCt;
     private final ResNet20Planner keyPlanner;
     private final int[] weightSets;
-    /** Per activation, whether some a is negative: its output carries signs that its readers multiply back. */
+    /** Per activation, whether its output carries signs ({@link FusedQuadratic#outputSigns}) to be multiplied back. */
     private final boolean[] signed;
 
     /**
@@ -84,7 +84,7 @@ public final class PolyPlanner {
         this.weightSets = activations.stream().mapToInt(FusedQuadratic::weightSets).toArray();
         this.signed = new boolean[UNITS];
         for (int i = 0; i < UNITS; i++) {
-            signed[i] = Arrays.stream(activations.get(i).a()).anyMatch(a -> a < 0);
+            signed[i] = Arrays.stream(FusedQuadratic.outputSigns(activations.get(i))).anyMatch(s -> s < 0);
         }
         this.leveled = leveled;
         this.bootstrapping = bootstrapping;
