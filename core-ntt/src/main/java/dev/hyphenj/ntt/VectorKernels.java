@@ -33,7 +33,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li><b>Shoup product</b> T = w*y mod q in [0, 2q): the high word of ws*y comes from two {@code vpmuludq} on the
  *       even and odd 32-bit lanes ({@code reinterpretAsLongs}, mask or shift by 32), then
- *       T = w*y - qh*q with two low-word multiplies ({@code vpmulld}).</li>
+ *       T = w*y - qh*q with two low-word multiplies ({@code vpmulld}). C2 emits {@code vpmuludq} for a
+ *       {@code LongVector.mul} only when it sees both operands zero-extended, as an {@code and(M32)} or a
+ *       {@code LSHR} by 32; a broadcast of a masked scalar does not count and costs a 64-bit {@code vpmullq}
+ *       (3 uops; the forward NTT measured 10% slower), so every 32-bit constant is broadcast and then masked.</li>
  *   <li><b>Conditional subtraction</b> x >= m ? x - m : x as {@code x.lanewise(UMIN, x.sub(m))}.</li>
  *   <li><b>Harvey butterflies</b> keep values lazily in [0, 4q) (forward) or [0, 2q) (inverse); q < 2^30 keeps
  *       4q below 2^32.</li>
@@ -161,7 +164,7 @@ final class VectorKernels implements Kernels {
             for (int i = 0; i < m; i++) {
                 final int j1 = 2 * i * t, j2 = j1 + t;
                 final IntVector vw = IntVector.broadcast(S, w[m + i]);
-                final LongVector vws = LongVector.broadcast(LS, ws[m + i] & M32);
+                final LongVector vws = LongVector.broadcast(LS, ws[m + i]).and(M32);
                 for (int j = j1; j < j2; j += L) {
                     IntVector x = IntVector.fromMemorySegment(S, a, 4L * j, ORDER);
                     IntVector y = IntVector.fromMemorySegment(S, a, 4L * (j + t), ORDER);
@@ -191,7 +194,7 @@ final class VectorKernels implements Kernels {
             {   // distance L: the block is already in layout 0 and its group has a single twiddle
                 final int g = (n + j) >> FUSED;
                 final IntVector vw = IntVector.broadcast(S, w[g]);
-                final LongVector vws = LongVector.broadcast(LS, ws[g] & M32);
+                final LongVector vws = LongVector.broadcast(LS, ws[g]).and(M32);
                 x = x.lanewise(UMIN, x.sub(v2q));
                 LongVector y64 = y.reinterpretAsLongs();
                 IntVector qh = y64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
@@ -270,7 +273,7 @@ final class VectorKernels implements Kernels {
                 IntVector y1 = IntVector.fromArray(S, perm, L).selectFrom(x, y);
                 final int g = (n + j) >> FUSED;
                 final IntVector vw = IntVector.broadcast(S, w[g]);
-                final LongVector vws = LongVector.broadcast(LS, ws[g] & M32);
+                final LongVector vws = LongVector.broadcast(LS, ws[g]).and(M32);
                 IntVector u = x1.add(y1);
                 IntVector d = x1.sub(y1).add(v2q);
                 LongVector d64 = d.reinterpretAsLongs();
@@ -292,7 +295,7 @@ final class VectorKernels implements Kernels {
             for (int i = 0; i < h; i++) {
                 final int j1 = 2 * i * t, j2 = j1 + t;
                 final IntVector vw = IntVector.broadcast(S, w[h + i]);
-                final LongVector vws = LongVector.broadcast(LS, ws[h + i] & M32);
+                final LongVector vws = LongVector.broadcast(LS, ws[h + i]).and(M32);
                 for (int j = j1; j < j2; j += L) {
                     IntVector x = IntVector.fromMemorySegment(S, a, 4L * j, ORDER);
                     IntVector y = IntVector.fromMemorySegment(S, a, 4L * (j + t), ORDER);
@@ -314,9 +317,9 @@ final class VectorKernels implements Kernels {
         final int t = tb.n >> 1;
         final IntVector vq = IntVector.broadcast(S, tb.q), v2q = IntVector.broadcast(S, 2 * tb.q);
         final IntVector vn = IntVector.broadcast(S, tb.nInv);
-        final LongVector vns = LongVector.broadcast(LS, tb.nInvShoup & M32);
+        final LongVector vns = LongVector.broadcast(LS, tb.nInvShoup).and(M32);
         final IntVector vw = IntVector.broadcast(S, tb.nInvPsiInv);
-        final LongVector vws = LongVector.broadcast(LS, tb.nInvPsiInvShoup & M32);
+        final LongVector vws = LongVector.broadcast(LS, tb.nInvPsiInvShoup).and(M32);
         for (int j = 0; j < t; j += L) {
             IntVector x = IntVector.fromMemorySegment(S, a, 4L * j, ORDER);
             IntVector y = IntVector.fromMemorySegment(S, a, 4L * (j + t), ORDER);
@@ -545,8 +548,8 @@ final class VectorKernels implements Kernels {
     private static void montgomeryReduce(long[] even, long[] odd, int count, MemorySegment out, int c, Modulus m) {
         final VectorMask<Integer> oddLanes = VectorMask.fromLong(S, ODD_LANES);
         final IntVector vq = IntVector.broadcast(S, m.q()), v2q = IntVector.broadcast(S, 2 * m.q());
-        final LongVector lq = LongVector.broadcast(LS, m.q() & M32);
-        final LongVector negInv = LongVector.broadcast(LS, m.montgomeryNegInv() & M32);
+        final LongVector lq = LongVector.broadcast(LS, m.q()).and(M32);
+        final LongVector negInv = LongVector.broadcast(LS, m.montgomeryNegInv()).and(M32);
         for (int i = 0; i < count; i += L) {
             LongVector se = LongVector.fromArray(LS, even, i >> 1), so = LongVector.fromArray(LS, odd, i >> 1);
             IntVector r = se.add(se.and(M32).mul(negInv).and(M32).mul(lq)).lanewise(LSHR, 32).reinterpretAsInts()
@@ -566,7 +569,7 @@ final class VectorKernels implements Kernels {
         final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final IntVector vq = IntVector.broadcast(S, to.q()), half = IntVector.broadcast(S, (from.q() - 1) >>> 1);
         final IntVector offset = IntVector.broadcast(S, ScalarKernels.switchOffset(from.q(), to.q()));
-        final LongVector vones = LongVector.broadcast(LS, to.oneShoup() & M32);
+        final LongVector vones = LongVector.broadcast(LS, to.oneShoup()).and(M32);
         for (int i = 0; i < n; i += L) {
             IntVector x = IntVector.fromMemorySegment(S, a, 4L * i, ORDER);
             x = x.add(offset, x.compare(GT, half));
@@ -592,7 +595,7 @@ final class VectorKernels implements Kernels {
         final IntVector vha = IntVector.broadcast(S, ScalarKernels.pairHalf(qa, qb, pa));
         final IntVector vhc = IntVector.broadcast(S, ScalarKernels.pairHalf(qa, qb, pb) + ScalarKernels.pairOffset(pa, pb));
         final IntVector vw = IntVector.broadcast(S, inv);
-        final LongVector vws = LongVector.broadcast(LS, ModArith.shoup(inv, pb) & M32);
+        final LongVector vws = LongVector.broadcast(LS, ModArith.shoup(inv, pb)).and(M32);
         for (int i = 0; i < n; i += L) {
             IntVector d0 = IntVector.fromMemorySegment(S, a, 4L * i, ORDER).add(vha);
             d0 = d0.lanewise(UMIN, d0.sub(vqa));
@@ -619,8 +622,8 @@ final class VectorKernels implements Kernels {
         final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final IntVector vq = IntVector.broadcast(S, q), vw = IntVector.broadcast(S, w);
         final IntVector vk = IntVector.broadcast(S, q - ScalarKernels.pairHalf(qa, qb, q));
-        final LongVector vws = LongVector.broadcast(LS, ModArith.shoup(w, q) & M32);
-        final LongVector vones = LongVector.broadcast(LS, to.oneShoup() & M32);
+        final LongVector vws = LongVector.broadcast(LS, ModArith.shoup(w, q)).and(M32);
+        final LongVector vones = LongVector.broadcast(LS, to.oneShoup()).and(M32);
         for (int i = 0; i < n; i += L) {
             IntVector y = IntVector.fromMemorySegment(S, d1, 4L * i, ORDER);
             LongVector y64 = y.reinterpretAsLongs();
@@ -645,7 +648,7 @@ final class VectorKernels implements Kernels {
         final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final IntVector vq = IntVector.broadcast(S, m.q());
         final IntVector vw = IntVector.broadcast(S, c);
-        final LongVector vws = LongVector.broadcast(LS, ModArith.shoup(c, m.q()) & M32);
+        final LongVector vws = LongVector.broadcast(LS, ModArith.shoup(c, m.q())).and(M32);
         for (int i = 0; i < n; i += L) {
             IntVector y = IntVector.fromMemorySegment(S, a, 4L * i, ORDER);
             LongVector y64 = y.reinterpretAsLongs();
@@ -805,7 +808,7 @@ final class VectorKernels implements Kernels {
             for (int i = 0; i < k; i++) {
                 final IntVector vq = IntVector.broadcast(S, bc.from[i].q());
                 final IntVector vw = IntVector.broadcast(S, bc.qHatInv[i]);
-                final LongVector vws = LongVector.broadcast(LS, bc.qHatInvShoup[i] & M32);
+                final LongVector vws = LongVector.broadcast(LS, bc.qHatInvShoup[i]).and(M32);
                 final MemorySegment limb = in[i];
                 for (int c = 0; c < width; c += L) {
                     IntVector x = IntVector.fromMemorySegment(S, limb, 4L * (c0 + c), ORDER);
@@ -820,9 +823,9 @@ final class VectorKernels implements Kernels {
             for (int j = 0; j < targets; j++) {
                 final Modulus p = bc.to[j];
                 final IntVector vp = IntVector.broadcast(S, p.q()), v2p = IntVector.broadcast(S, 2 * p.q());
-                final LongVector lp = LongVector.broadcast(LS, p.q() & M32);
-                final LongVector negInv = LongVector.broadcast(LS, p.montgomeryNegInv() & M32);
-                final LongVector vc = LongVector.broadcast(LS, bc.negQModPMont[j]); // -Q 2^32 (0 for a fast one)
+                final LongVector lp = LongVector.broadcast(LS, p.q()).and(M32);
+                final LongVector negInv = LongVector.broadcast(LS, p.montgomeryNegInv()).and(M32);
+                final LongVector vc = LongVector.broadcast(LS, bc.negQModPMont[j]).and(M32); // -Q 2^32 (0 if fast)
                 final MemorySegment limb = out[j];
                 for (int c = 0; c < width; c += L) {
                     final LongVector u64 = IntVector.fromArray(S, y, uAt + c).reinterpretAsLongs();
@@ -834,7 +837,7 @@ final class VectorKernels implements Kernels {
                         LongVector accOdd = i0 == 0 ? u64.lanewise(LSHR, 32).mul(vc) : r64.and(~M32);
                         for (int i = i0, i1 = Math.min(k, i0 + MONT_TERMS); i < i1; i++) {
                             LongVector yv = IntVector.fromArray(S, y, i * BC_CHUNK + c).reinterpretAsLongs();
-                            LongVector cv = LongVector.broadcast(LS, bc.qHatModPMont[j * k + i]);
+                            LongVector cv = LongVector.broadcast(LS, bc.qHatModPMont[j * k + i]).and(M32);
                             accEven = accEven.add(yv.and(M32).mul(cv));
                             accOdd = accOdd.add(yv.lanewise(LSHR, 32).mul(cv));
                         }
