@@ -154,13 +154,68 @@ final class VectorKernels implements Kernels {
         forwardFusedLayers(a, tb);
     }
 
-    /** Layers with butterfly distance t = n/2 .. 2L: one twiddle per group, broadcast. */
+    /**
+     * Layers with butterfly distance t = n/2 .. 2L: one twiddle per group, broadcast. Two layers per pass over the
+     * limb while both distances are at least 2L (radix 4: each element is loaded and stored once for two layers),
+     * then a single layer if one is left. The butterflies are those of the one-layer loop, so are the residues.
+     */
     private static void forwardMainLayers(MemorySegment a, NttTables tb) {
         final int n = tb.n;
         final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final int[] w = tb.psiRev, ws = tb.psiRevShoup;
         final IntVector vq = IntVector.broadcast(S, tb.q), v2q = IntVector.broadcast(S, 2 * tb.q);
-        for (int m = 1, t = n >> 1; t >= 2 * L; m <<= 1, t >>= 1) {
+        int m = 1, t = n >> 1;
+        for (; t >= 4 * L; m <<= 2, t >>= 2) {
+            // group i of layer m spans [j1, j1 + 2t): distance t with twiddle w[m + i]; then its halves are groups
+            // 2i and 2i + 1 of layer 2m: distance h = t/2 with twiddles w[2m + 2i] and w[2m + 2i + 1]
+            final int h = t >> 1;
+            for (int i = 0; i < m; i++) {
+                final int j1 = 2 * i * t, j2 = j1 + h;
+                final IntVector vw = IntVector.broadcast(S, w[m + i]);
+                final LongVector vws = LongVector.broadcast(LS, ws[m + i]).and(M32);
+                final IntVector vwLo = IntVector.broadcast(S, w[2 * m + 2 * i]);
+                final LongVector vwsLo = LongVector.broadcast(LS, ws[2 * m + 2 * i]).and(M32);
+                final IntVector vwHi = IntVector.broadcast(S, w[2 * m + 2 * i + 1]);
+                final LongVector vwsHi = LongVector.broadcast(LS, ws[2 * m + 2 * i + 1]).and(M32);
+                for (int j = j1; j < j2; j += L) {
+                    IntVector x0 = IntVector.fromMemorySegment(S, a, 4L * j, ORDER);
+                    IntVector x1 = IntVector.fromMemorySegment(S, a, 4L * (j + h), ORDER);
+                    IntVector y0 = IntVector.fromMemorySegment(S, a, 4L * (j + t), ORDER);
+                    IntVector y1 = IntVector.fromMemorySegment(S, a, 4L * (j + t + h), ORDER);
+                    // layer m: (x0, y0) and (x1, y1) at distance t
+                    x0 = x0.lanewise(UMIN, x0.sub(v2q));
+                    LongVector y64 = y0.reinterpretAsLongs();
+                    IntVector qh = y64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
+                            .blend(y64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
+                    IntVector tt = y0.mul(vw).sub(qh.mul(vq));
+                    y0 = x0.sub(tt).add(v2q);
+                    x0 = x0.add(tt);
+                    x1 = x1.lanewise(UMIN, x1.sub(v2q));
+                    y64 = y1.reinterpretAsLongs();
+                    qh = y64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
+                            .blend(y64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
+                    tt = y1.mul(vw).sub(qh.mul(vq));
+                    y1 = x1.sub(tt).add(v2q);
+                    x1 = x1.add(tt);
+                    // layer 2m: (x0, x1) and (y0, y1) at distance h
+                    x0 = x0.lanewise(UMIN, x0.sub(v2q));
+                    y64 = x1.reinterpretAsLongs();
+                    qh = y64.and(M32).mul(vwsLo).lanewise(LSHR, 32).reinterpretAsInts()
+                            .blend(y64.lanewise(LSHR, 32).mul(vwsLo).reinterpretAsInts(), odd);
+                    tt = x1.mul(vwLo).sub(qh.mul(vq));
+                    x0.add(tt).intoMemorySegment(a, 4L * j, ORDER);
+                    x0.sub(tt).add(v2q).intoMemorySegment(a, 4L * (j + h), ORDER);
+                    y0 = y0.lanewise(UMIN, y0.sub(v2q));
+                    y64 = y1.reinterpretAsLongs();
+                    qh = y64.and(M32).mul(vwsHi).lanewise(LSHR, 32).reinterpretAsInts()
+                            .blend(y64.lanewise(LSHR, 32).mul(vwsHi).reinterpretAsInts(), odd);
+                    tt = y1.mul(vwHi).sub(qh.mul(vq));
+                    y0.add(tt).intoMemorySegment(a, 4L * (j + t), ORDER);
+                    y0.sub(tt).add(v2q).intoMemorySegment(a, 4L * (j + t + h), ORDER);
+                }
+            }
+        }
+        if (t >= 2 * L) {
             for (int i = 0; i < m; i++) {
                 final int j1 = 2 * i * t, j2 = j1 + t;
                 final IntVector vw = IntVector.broadcast(S, w[m + i]);
