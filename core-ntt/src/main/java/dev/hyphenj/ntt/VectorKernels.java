@@ -340,13 +340,66 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** Layers with distance 2L .. n/4: one twiddle per group, broadcast. */
+    /**
+     * Layers with distance 2L .. n/4: one twiddle per group, broadcast. Two layers per pass while there are two left
+     * (radix 4, as in {@link #forwardMainLayers}), then a single one if one is left; the same butterflies.
+     */
     private static void inverseMainLayers(MemorySegment a, NttTables tb) {
         final VectorMask<Integer> odd = VectorMask.fromLong(S, ODD_LANES);
         final int n = tb.n;
         final int[] w = tb.psiInvRev, ws = tb.psiInvRevShoup;
         final IntVector vq = IntVector.broadcast(S, tb.q), v2q = IntVector.broadcast(S, 2 * tb.q);
-        for (int h = n / (4 * L), t = 2 * L; h > 1; h >>= 1, t <<= 1) {
+        int h = n / (4 * L), t = 2 * L;
+        for (; h >= 4; h >>= 2, t <<= 2) {
+            // groups 2i and 2i + 1 of this layer (distance t, twiddles w[h + 2i], w[h + 2i + 1]) make up group i of
+            // the next (distance 2t, twiddle w[h/2 + i]), which spans [4it, 4it + 4t)
+            for (int i = 0; i < h / 2; i++) {
+                final int j1 = 4 * i * t, j2 = j1 + t;
+                final IntVector vwLo = IntVector.broadcast(S, w[h + 2 * i]);
+                final LongVector vwsLo = LongVector.broadcast(LS, ws[h + 2 * i]).and(M32);
+                final IntVector vwHi = IntVector.broadcast(S, w[h + 2 * i + 1]);
+                final LongVector vwsHi = LongVector.broadcast(LS, ws[h + 2 * i + 1]).and(M32);
+                final IntVector vw = IntVector.broadcast(S, w[h / 2 + i]);
+                final LongVector vws = LongVector.broadcast(LS, ws[h / 2 + i]).and(M32);
+                for (int j = j1; j < j2; j += L) {
+                    IntVector x0 = IntVector.fromMemorySegment(S, a, 4L * j, ORDER);
+                    IntVector x1 = IntVector.fromMemorySegment(S, a, 4L * (j + t), ORDER);
+                    IntVector y0 = IntVector.fromMemorySegment(S, a, 4L * (j + 2 * t), ORDER);
+                    IntVector y1 = IntVector.fromMemorySegment(S, a, 4L * (j + 3 * t), ORDER);
+                    // this layer: (x0, x1) and (y0, y1) at distance t
+                    IntVector u = x0.add(x1);
+                    IntVector d = x0.sub(x1).add(v2q);
+                    LongVector d64 = d.reinterpretAsLongs();
+                    IntVector qh = d64.and(M32).mul(vwsLo).lanewise(LSHR, 32).reinterpretAsInts()
+                            .blend(d64.lanewise(LSHR, 32).mul(vwsLo).reinterpretAsInts(), odd);
+                    x0 = u.lanewise(UMIN, u.sub(v2q));
+                    x1 = d.mul(vwLo).sub(qh.mul(vq));
+                    u = y0.add(y1);
+                    d = y0.sub(y1).add(v2q);
+                    d64 = d.reinterpretAsLongs();
+                    qh = d64.and(M32).mul(vwsHi).lanewise(LSHR, 32).reinterpretAsInts()
+                            .blend(d64.lanewise(LSHR, 32).mul(vwsHi).reinterpretAsInts(), odd);
+                    y0 = u.lanewise(UMIN, u.sub(v2q));
+                    y1 = d.mul(vwHi).sub(qh.mul(vq));
+                    // the next layer: (x0, y0) and (x1, y1) at distance 2t
+                    u = x0.add(y0);
+                    d = x0.sub(y0).add(v2q);
+                    d64 = d.reinterpretAsLongs();
+                    qh = d64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
+                            .blend(d64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
+                    u.lanewise(UMIN, u.sub(v2q)).intoMemorySegment(a, 4L * j, ORDER);
+                    d.mul(vw).sub(qh.mul(vq)).intoMemorySegment(a, 4L * (j + 2 * t), ORDER);
+                    u = x1.add(y1);
+                    d = x1.sub(y1).add(v2q);
+                    d64 = d.reinterpretAsLongs();
+                    qh = d64.and(M32).mul(vws).lanewise(LSHR, 32).reinterpretAsInts()
+                            .blend(d64.lanewise(LSHR, 32).mul(vws).reinterpretAsInts(), odd);
+                    u.lanewise(UMIN, u.sub(v2q)).intoMemorySegment(a, 4L * (j + t), ORDER);
+                    d.mul(vw).sub(qh.mul(vq)).intoMemorySegment(a, 4L * (j + 3 * t), ORDER);
+                }
+            }
+        }
+        if (h > 1) {
             for (int i = 0; i < h; i++) {
                 final int j1 = 2 * i * t, j2 = j1 + t;
                 final IntVector vw = IntVector.broadcast(S, w[h + i]);
