@@ -218,19 +218,33 @@ public final class Encoder {
      * point, so no transform is needed.
      */
     public Plaintext encodeConstant(double value, int level, double scale) {
+        int[] residues = constantResidues(value, level, scale);
+        RnsBasis basis = params.basisQ(level);
+        RnsPoly p = RnsPoly.allocate(basis);
+        int[] limb = new int[basis.n()];
+        for (int l = 0; l < basis.size(); l++) {
+            Arrays.fill(limb, residues[l]);
+            MemorySegment.copy(limb, 0, p.limb(l), ValueLayout.JAVA_INT, 0, limb.length);
+        }
+        return new Plaintext(p, level, scale, params.logSlots());
+    }
+
+    /**
+     * round(value * scale) modulo each prime of Q_level: every residue of {@link #encodeConstant}'s limb l is
+     * element l.
+     */
+    public int[] constantResidues(double value, int level, double scale) {
         checkScale(scale);
         double x = value * scale;
         if (Double.isNaN(x) || Double.isInfinite(x)) {
             throw new IllegalArgumentException("cannot encode the constant " + value + " at scale " + scale);
         }
         RnsBasis basis = params.basisQ(level);
-        RnsPoly p = RnsPoly.allocate(basis);
-        int[] limb = new int[basis.n()];
-        for (int l = 0; l < basis.size(); l++) {
-            Arrays.fill(limb, (int) residue(x, basis.prime(l)));
-            MemorySegment.copy(limb, 0, p.limb(l), ValueLayout.JAVA_INT, 0, limb.length);
+        int[] residues = new int[basis.size()];
+        for (int l = 0; l < residues.length; l++) {
+            residues[l] = (int) residue(x, basis.prime(l));
         }
-        return new Plaintext(p, level, scale, params.logSlots());
+        return residues;
     }
 
     /** The real parts of the slots of pt. */

@@ -78,19 +78,24 @@ public final class Evaluator {
     public Ciphertext addPlain(Ciphertext a, Plaintext p) {
         checkScales("addPlain", a.scale(), p.scale());
         checkPlainLevel("addPlain", a, p);
-        Ciphertext r = a.copy();
         RnsBasis basis = params.basisQ(a.level());
-        for (int i = 0; i < basis.size(); i++) {
-            kernels.add(r.c0().limb(i), p.poly().limb(i), r.c0().limb(i), basis.modulus(i));
-        }
-        return r;
+        RnsPoly c0 = RnsPoly.allocate(basis);
+        Parallel.forEach(basis.size(), i -> kernels.add(a.c0().limb(i), p.poly().limb(i), c0.limb(i),
+                basis.modulus(i)));
+        return new Ciphertext(c0, RnsPoly.copyOf(a.c1()), a.level(), a.scale(), a.logSlots());
     }
 
-    /** a + c in every slot. */
+    /**
+     * a + c in every slot: round(c * scale) added to every residue of c0, the NTT of the constant polynomial
+     * ({@link Encoder#constantResidues}), in one pass and without a plaintext.
+     */
     public Ciphertext addConstant(Ciphertext a, double c) {
-        try (Plaintext p = encoder.encodeConstant(c, a.level(), a.scale())) {
-            return addPlain(a, p);
-        }
+        int[] residues = encoder.constantResidues(c, a.level(), a.scale());
+        RnsBasis basis = params.basisQ(a.level());
+        RnsPoly c0 = RnsPoly.allocate(basis);
+        Parallel.forEach(basis.size(), i -> kernels.addScalar(a.c0().limb(i), residues[i], c0.limb(i),
+                basis.modulus(i)));
+        return new Ciphertext(c0, RnsPoly.copyOf(a.c1()), a.level(), a.scale(), a.logSlots());
     }
 
     // ------------------------------------------------------------------------------------------------ multiplicative

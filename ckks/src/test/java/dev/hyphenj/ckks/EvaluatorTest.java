@@ -273,6 +273,14 @@ class EvaluatorTest {
             assertPrecision("dropLevel", x, d, 18);
             assertPrecision("addConstant", map(x, x, (u, v) -> u + 0.75), plus, 18);
             assertPrecision("mulInteger", map(x, x, (u, v) -> -3 * u), times, 16);
+            // the constant added to the residues is the encoded constant polynomial, added as a plaintext
+            try (Plaintext k = encoder.encodeConstant(0.75, d.level(), d.scale());
+                    Ciphertext want = evaluator.addPlain(d, k)) {
+                for (int l = 0; l < plus.c0().limbCount(); l++) {
+                    assertArrayEquals(want.c0().limbToArray(l), plus.c0().limbToArray(l), "c0 limb " + l);
+                    assertArrayEquals(want.c1().limbToArray(l), plus.c1().limbToArray(l), "c1 limb " + l);
+                }
+            }
         }
     }
 

@@ -76,6 +76,9 @@ public interface Kernels {
     /** out = a * c mod q for a constant c in [0, q). */
     void mulScalar(MemorySegment a, int c, MemorySegment out, Modulus m);
 
+    /** out = a + c mod q for a constant c in [0, q) (a constant polynomial's NTT is that constant everywhere). */
+    void addScalar(MemorySegment a, int c, MemorySegment out, Modulus m);
+
     /**
      * out = a(X^k) for an NTT-domain limb a and odd k in [1, 2N) (see {@link Automorphism}): a permutation of the
      * residues. out may alias a.

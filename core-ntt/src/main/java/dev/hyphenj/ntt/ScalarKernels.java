@@ -336,6 +336,16 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void addScalar(MemorySegment a, int c, MemorySegment out, Modulus m) {
+        int[] x = load(a, 0);
+        final int q = m.q();
+        for (int i = 0; i < x.length; i++) {
+            x[i] = csub(x[i] + c, q);
+        }
+        store(x, out);
+    }
+
+    @Override
     public void automorphismNtt(MemorySegment a, int k, MemorySegment out) {
         int[] index = Automorphism.cachedNttIndex(length(out), k);
         int[] x = load(a, 0), r = scratch(1, index.length);

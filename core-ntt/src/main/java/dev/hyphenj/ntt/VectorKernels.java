@@ -463,6 +463,20 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void addScalar(MemorySegment a, int c, MemorySegment out, Modulus m) {
+        final int n = length(out);
+        if (n < MIN_N) {
+            SCALAR.addScalar(a, c, out, m);
+            return;
+        }
+        final IntVector vq = IntVector.broadcast(S, m.q()), vc = IntVector.broadcast(S, c);
+        for (int i = 0; i < n; i += L) {
+            IntVector r = IntVector.fromMemorySegment(S, a, 4L * i, ORDER).add(vc);
+            r.lanewise(UMIN, r.sub(vq)).intoMemorySegment(out, 4L * i, ORDER);
+        }
+    }
+
+    @Override
     public void sub(MemorySegment a, MemorySegment b, MemorySegment out, Modulus m) {
         final int n = length(out);
         if (n < MIN_N) {

@@ -231,6 +231,21 @@ class KernelsTest {
         }
     }
 
+    @ParameterizedTest(name = "N = {0}, q = {1}")
+    @MethodSource("limbs")
+    void addScalar(int n, long q) {
+        Modulus m = Modulus.of(q);
+        long[] constants = {0, 1, 2, q / 2, q - 2, q - 1, new SplittableRandom(q).nextLong(q)};
+        for (long c : constants) {
+            KernelOp op = (k, in, out) -> k.addScalar(in[0], (int) c, out, m);
+            for (int[] a : samples(n, q)) {
+                int[] expected = elementwise(n, i -> (a[i] + c) % q);
+                check(describe("addScalar " + c, n, q), expected, op, FRESH, a);
+                check(describe("addScalar " + c + ", out = a", n, q), expected, op, 0, a);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ permutations
 
     /**
