@@ -16,6 +16,7 @@ import dev.hyphenj.hcnn.ckks.CkksHeEvaluator;
 import dev.hyphenj.hcnn.ckks.CkksNetworkHooks;
 import dev.hyphenj.hcnn.ckks.NetworkKeys;
 import dev.hyphenj.hcnn.ckks.PlaintextCache;
+import dev.hyphenj.hcnn.ckks.WarmUp;
 import dev.hyphenj.hcnn.eval.HeEvaluator;
 import dev.hyphenj.hcnn.eval.NetworkHooks;
 import dev.hyphenj.hcnn.eval.OpCounts;
@@ -135,6 +136,11 @@ final class CkksBackend implements DemoRun.Backend<CkksCiphertext> {
     @Override
     public HeEvaluator<CkksCiphertext> evaluator() {
         return ev;
+    }
+
+    @Override
+    public long warmUp(int inputLevel) {
+        return WarmUp.run(params, keys, inputLevel);
     }
 
     @Override

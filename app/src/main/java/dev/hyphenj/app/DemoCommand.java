@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
  * {@code maxLogitError}, {@code seconds}: the server's evaluation, ciphertexts in to ciphertext out;
  * {@code bootstraps} and {@code rotations}: the key-switched rotations of the network's layers, ordinary and hoisted,
  * counted in that run, the bootstraps' own key switches under {@code bootstrapKeySwitches}; and more) and top-level
- * {@code keygenSeconds}, {@code encryptSeconds} and {@code decryptSeconds} (all images together),
+ * {@code keygenSeconds}, {@code warmUpSeconds} (the server's warm-up before the first image, {@code WarmUp}: not in
+ * any image's {@code seconds}), {@code encryptSeconds} and {@code decryptSeconds} (all images together),
  * {@code peakRssBytes} (the process's VmHWM), {@code keyBytes} (the evaluation keys in memory), {@code layers} and
  * {@code plan}. {@code --dry-run} runs the same steps on the slot simulator (no keys, seconds). Insecure profiles are
  * refused as by every command. A degree-2 profile (resnet20-cifar10-poly) runs its leveled plan: no bootstrap, the
@@ -78,6 +79,7 @@ final class DemoCommand implements Callable<Integer> {
         out.put("agreeing", r.agreeing());
         out.put("agreement", (double) r.agreeing() / n);
         out.put("keygenSeconds", r.keygenNanos() / 1e9);
+        out.put("warmUpSeconds", r.warmUpNanos() / 1e9);
         out.put("encryptSeconds", r.encryptNanos() / 1e9);
         out.put("decryptSeconds", r.decryptNanos() / 1e9);
         out.put("evaluateSeconds", r.evaluateNanos() / 1e9);

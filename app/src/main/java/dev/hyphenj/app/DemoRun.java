@@ -49,6 +49,12 @@ final class DemoRun {
         /** The server's evaluator. */
         HeEvaluator<C> evaluator();
 
+        /**
+         * The server's warm-up before its first image, for images encrypted at {@code inputLevel}; returns its wall
+         * time in nanoseconds (0 if there is none).
+         */
+        long warmUp(int inputLevel);
+
         /** Fresh hooks (activations and bootstraps) for one image. */
         NetworkHooks<C> hooks();
 
@@ -128,8 +134,8 @@ final class DemoRun {
     }
 
     /** A run: key generation and the images. */
-    record Result(String backend, long keygenNanos, long keyBytes, long keyBytesSeeded, List<Image> images,
-            Map<String, Object> details) {
+    record Result(String backend, long keygenNanos, long warmUpNanos, long keyBytes, long keyBytesSeeded,
+            List<Image> images, Map<String, Object> details) {
         long encryptNanos() {
             return images.stream().mapToLong(Image::encryptNanos).sum();
         }
@@ -167,12 +173,18 @@ final class DemoRun {
         err.printf("%s: keys ready in %.1f s: %.1f MiB (seeded %.1f MiB)%n", command, keygen / 1e9,
                 backend.keyBytes() / MIB, backend.keyBytesSeeded() / MIB);
         err.flush();
+        long warmUp = backend.warmUp(inputLevel);
+        if (warmUp > 0) {
+            err.printf("%s: server warmed up in %.1f s (kernels compiled, limb pool filled; not part of any image's"
+                    + " time)%n", command, warmUp / 1e9);
+            err.flush();
+        }
         List<Image> images = new ArrayList<>();
         Result soFar = null;
         for (int i = 0; i < selected.length; i++) {
             String tag = command + ": image " + selected[i] + " (" + (i + 1) + "/" + selected.length + ")";
             images.add(runImage(backend, net, plain, cifar, selected[i], inputLevel, tag, err));
-            soFar = new Result(backend.name(), keygen, backend.keyBytes(), backend.keyBytesSeeded(),
+            soFar = new Result(backend.name(), keygen, warmUp, backend.keyBytes(), backend.keyBytesSeeded(),
                     List.copyOf(images), backend.details());
             afterEachImage.accept(soFar);
         }

@@ -96,6 +96,7 @@ final class E2eBenchCommand implements Callable<Integer> {
         m.put("maxSeconds", seconds[n - 1]);
         m.put("maxLogitError", Double.isFinite(maxError) ? maxError : null);
         m.put("keygenSeconds", r.keygenNanos() / 1e9);
+        m.put("warmUpSeconds", r.warmUpNanos() / 1e9);
         m.put("encryptSeconds", r.encryptNanos() / 1e9);
         m.put("decryptSeconds", r.decryptNanos() / 1e9);
         m.put("peakRssBytes", BootstrapBenchCommand.peakRssBytes());

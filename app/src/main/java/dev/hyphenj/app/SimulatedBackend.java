@@ -56,6 +56,11 @@ final class SimulatedBackend implements DemoRun.Backend<SimCiphertext> {
     }
 
     @Override
+    public long warmUp(int inputLevel) {
+        return 0; // nothing to compile or map: the simulator is plain double arithmetic
+    }
+
+    @Override
     public NetworkHooks<SimCiphertext> hooks() {
         Map<String, Activation> acts = plan.activations;
         return new NetworkHooks<>() {

@@ -73,8 +73,8 @@ class E2eBenchCommandTest {
         Map<?, ?> doc = (Map<?, ?>) Json.parse(Files.readString(json), json.toString());
         assertEquals(List.of("command", "backend", "profile", "parameters", "threads", "machine", "imagesSelected",
                 "images", "complete", "agreement", "accuracy", "plaintextAccuracy", "meanSeconds", "medianSeconds",
-                "maxSeconds", "maxLogitError", "keygenSeconds", "encryptSeconds", "decryptSeconds", "peakRssBytes",
-                "keyBytes", "perImage"), List.copyOf(doc.keySet()));
+                "maxSeconds", "maxLogitError", "keygenSeconds", "warmUpSeconds", "encryptSeconds", "decryptSeconds",
+                "peakRssBytes", "keyBytes", "perImage"), List.copyOf(doc.keySet()));
         assertEquals("e2e-bench", doc.get("command"));
         assertEquals("simulator", doc.get("backend"));
         assertEquals("resnet20-cifar10", doc.get("profile"));
