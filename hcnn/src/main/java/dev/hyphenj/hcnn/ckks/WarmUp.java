@@ -5,6 +5,8 @@ import dev.hyphenj.ckks.Encoder;
 import dev.hyphenj.ckks.EvaluationKeys;
 import dev.hyphenj.ckks.Parameters;
 import dev.hyphenj.ckks.SwitchingKey;
+import dev.hyphenj.ntt.LimbAllocator;
+import dev.hyphenj.ntt.RnsBasis;
 import dev.hyphenj.ntt.RnsPoly;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,7 @@ import java.util.TreeMap;
  * of times slower), and the first layer maps and zeroes every limb the pool will reuse later. That cost 5-6 s of the
  * degree-2 network's first image (its stem took 5.5-7.3 s, 0.8 s on the third image of the same process; Zen 5, 2
  * threads). The warm-up runs {@value #ROUNDS} rounds at a low level, where each round costs a few milliseconds, and
- * one at the input's level; it uses its own evaluator, so the network's operation counts are untouched, and an
+ * one at the input's level, then fills the pool with {@value #RESERVED_POLYNOMIALS} polynomials' limbs; it uses its own evaluator, so the network's operation counts are untouched, and an
  * all-zero ciphertext, so no client data is involved.
  */
 public final class WarmUp {
@@ -30,6 +32,12 @@ public final class WarmUp {
     static final int ROUNDS = 24;
     /** The level of the rounds (or the input's, if lower): some primes, so the threads split limbs and digits. */
     static final int LOW_LEVEL = 5;
+    /**
+     * Polynomials over Q_l P at the input level the pool is filled with: about what a degree-2 layer at the top of its
+     * chain has live at once (its tap rotations, their products and sums: 611 MB of limbs in the demo, 314 MB after
+     * the rounds alone). The pool never frees them, so this is also the least the process keeps mapped.
+     */
+    static final int RESERVED_POLYNOMIALS = 48;
     /** Rotations per hoisted batch, as a 3 x 3 convolution's taps. */
     private static final int TAPS = 8;
 
@@ -53,6 +61,8 @@ public final class WarmUp {
             round(ev, keys, low, steps(keyLevels, low), random);
         }
         round(ev, keys, inputLevel, steps(keyLevels, inputLevel), random);
+        RnsBasis extended = params.basisQP(inputLevel);
+        LimbAllocator.shared().allocate(extended.limbBytes(), RESERVED_POLYNOMIALS * extended.size()).close();
         return System.nanoTime() - start;
     }
 
