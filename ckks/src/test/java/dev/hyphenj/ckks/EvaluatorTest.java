@@ -143,6 +143,38 @@ class EvaluatorTest {
         }
     }
 
+    /** Nineteen terms: the inner-product kernel adds eight raw products at a time, so groups carry over twice. */
+    @Test
+    void plaintextProductSumOfManyTermsIsExact() {
+        int top = params.maxLevel() - 1;
+        double q = params.levelPrimes(top)[0];
+        int terms = 19;
+        try (Ciphertext a = encrypt(x, top); Ciphertext b = encrypt(y, top)) {
+            Ciphertext[] cts = new Ciphertext[terms];
+            Plaintext[] plains = new Plaintext[terms];
+            for (int i = 0; i < terms; i++) {
+                cts[i] = i % 3 == 0 ? b : a;
+                plains[i] = encoder.encode(i % 2 == 0 ? x : y, top, q);
+            }
+            Ciphertext want = evaluator.mulPlain(cts[0], plains[0]);
+            for (int i = 1; i < terms; i++) {
+                try (Ciphertext term = evaluator.mulPlain(cts[i], plains[i]); Ciphertext old = want) {
+                    want = evaluator.add(old, term);
+                }
+            }
+            try (Ciphertext expected = want; Ciphertext got = evaluator.mulPlainSum(cts, plains)) {
+                for (int l = 0; l < params.basisQ(top).size(); l++) {
+                    assertArrayEquals(expected.c0().limbToArray(l), got.c0().limbToArray(l), "c0 limb " + l);
+                    assertArrayEquals(expected.c1().limbToArray(l), got.c1().limbToArray(l), "c1 limb " + l);
+                }
+            } finally {
+                for (Plaintext p : plains) {
+                    p.close();
+                }
+            }
+        }
+    }
+
     @Test
     void multiplyRelinearizeRescaleAtScale30() {
         int level = params.maxLevel() - 1;

@@ -59,8 +59,11 @@ import java.util.TreeMap;
  */
 public final class CkksHeEvaluator implements HeEvaluator<CkksCiphertext> {
     private static final double SCALE_TOLERANCE = 0x1p-20;
-    /** Terms of {@link #multiplyPlainSum} encoded together: a few per thread, a bounded number of plaintexts live. */
-    private static final int SUM_CHUNK = 8;
+    /**
+     * The most terms of {@link #multiplyPlainSum} encoded together, a bounded number of plaintexts live: a convolution's
+     * sum over two input ciphertexts' nine taps (18) is one chunk, so one pass of the product kernel takes all of it.
+     */
+    private static final int SUM_CHUNK = 24;
 
     /** Operations timed by {@link #timings()}. */
     public enum Operation {
@@ -311,9 +314,9 @@ public final class CkksHeEvaluator implements HeEvaluator<CkksCiphertext> {
     }
 
     /**
-     * The sum of a[i] * plains[i]: the plaintexts of up to {@value #SUM_CHUNK} terms at a time are encoded side by
-     * side, one per thread (an encoding's FFT runs on one core; its NTTs are too short to spread well), and multiplied
-     * and summed in one pass over the limbs ({@link Evaluator#mulPlainSum}). Counted as the simulator counts the sum
+     * The sum of a[i] * plains[i]: the plaintexts of up to {@value #SUM_CHUNK} terms at a time (chunks of equal
+     * size) are encoded side by side, one per thread (an encoding's FFT runs on one core; its NTTs are too short to
+     * spread well), and multiplied and summed in one pass over the limbs ({@link Evaluator#mulPlainSum}). Counted as the simulator counts the sum
      * term by term: n plaintext multiplies and n - 1 additions. The ciphertexts must share a level, scale and pending
      * rescales.
      */
@@ -336,8 +339,9 @@ public final class CkksHeEvaluator implements HeEvaluator<CkksCiphertext> {
         long start = System.nanoTime();
         double s = productScale(first, "multiplyPlainSum");
         Ciphertext sum = null;
-        for (int from = 0; from < a.size(); from += SUM_CHUNK) {
-            int n = Math.min(SUM_CHUNK, a.size() - from), offset = from;
+        int chunks = (a.size() + SUM_CHUNK - 1) / SUM_CHUNK, chunk = (a.size() + chunks - 1) / chunks;
+        for (int from = 0; from < a.size(); from += chunk) {
+            int n = Math.min(chunk, a.size() - from), offset = from;
             PlaintextCache.Lease[] leases = new PlaintextCache.Lease[n];
             try {
                 Parallel.forEach(n, i -> leases[i] = cache.acquire(plains.get(offset + i), first.level(), s, encoder));
