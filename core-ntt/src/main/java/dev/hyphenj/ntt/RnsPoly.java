@@ -170,9 +170,15 @@ public final class RnsPoly implements AutoCloseable {
         limb(limb).setAtIndex(INT, i, value);
     }
 
-    /** Limb l copied into an array. */
+    /**
+     * Limb l copied into an array. (By a bulk copy, not {@code MemorySegment.toArray}, which wraps the array in a heap
+     * segment: the first heap segment class the JVM loads invalidates the class-hierarchy assumptions of every
+     * compiled kernel, and they come back slower, checking each access for either kind of segment.)
+     */
     public int[] limbToArray(int l) {
-        return limb(l).toArray(INT);
+        int[] out = new int[n()];
+        MemorySegment.copy(limb(l), INT, 0, out, 0, out.length);
+        return out;
     }
 
     /** Copies the residues of {@code other}, which must have the same basis. */

@@ -245,7 +245,8 @@ public final class ScalarKernels implements Kernels {
     private static int[][] arrays(MemorySegment[] segments) {
         int[][] r = new int[segments.length][];
         for (int j = 0; j < r.length; j++) {
-            r[j] = segments[j].toArray(INT);
+            r[j] = new int[length(segments[j])]; // a bulk copy: no heap segment (RnsPoly.limbToArray)
+            MemorySegment.copy(segments[j], INT, 0, r[j], 0, r[j].length);
         }
         return r;
     }
