@@ -24,8 +24,9 @@ import java.util.TreeMap;
  * of times slower), and the first layer maps and zeroes every limb the pool will reuse later. That cost 5-6 s of the
  * degree-2 network's first image (its stem took 5.5-7.3 s, 0.8 s on the third image of the same process; Zen 5, 2
  * threads). The warm-up runs {@value #ROUNDS} rounds at a low level, where each round costs a few milliseconds, and
- * one at the input's level, then fills the pool with {@value #RESERVED_POLYNOMIALS} polynomials' limbs; it uses its own evaluator, so the network's operation counts are untouched, and an
- * all-zero ciphertext, so no client data is involved.
+ * one at the input's level, then fills the pool with {@value #RESERVED_POLYNOMIALS} polynomials' limbs. It uses its
+ * own evaluator, so the network's operation counts are untouched, and an all-zero ciphertext, so no client data is
+ * involved.
  */
 public final class WarmUp {
     /** Rounds at the low level: enough calls for C2 to compile every kernel the rounds reach. */
