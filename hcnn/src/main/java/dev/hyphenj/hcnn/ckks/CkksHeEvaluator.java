@@ -60,8 +60,9 @@ import java.util.TreeMap;
 public final class CkksHeEvaluator implements HeEvaluator<CkksCiphertext> {
     private static final double SCALE_TOLERANCE = 0x1p-20;
     /**
-     * The most terms of {@link #multiplyPlainSum} encoded together, a bounded number of plaintexts live: a convolution's
-     * sum over two input ciphertexts' nine taps (18) is one chunk, so one pass of the product kernel takes all of it.
+     * The most terms of {@link #multiplyPlainSum} encoded together, a bounded number of plaintexts live: a
+     * convolution's sum over two input ciphertexts' nine taps (18) is one chunk, so one pass of the product kernel
+     * takes all of it.
      */
     private static final int SUM_CHUNK = 24;
 
@@ -316,9 +317,9 @@ public final class CkksHeEvaluator implements HeEvaluator<CkksCiphertext> {
     /**
      * The sum of a[i] * plains[i]: the plaintexts of up to {@value #SUM_CHUNK} terms at a time (chunks of equal
      * size) are encoded side by side, one per thread (an encoding's FFT runs on one core; its NTTs are too short to
-     * spread well), and multiplied and summed in one pass over the limbs ({@link Evaluator#mulPlainSum}). Counted as the simulator counts the sum
-     * term by term: n plaintext multiplies and n - 1 additions. The ciphertexts must share a level, scale and pending
-     * rescales.
+     * spread well), and multiplied and summed in one pass over the limbs ({@link Evaluator#mulPlainSum}). Counted as
+     * the simulator counts the sum term by term: n plaintext multiplies and n - 1 additions. The ciphertexts must
+     * share a level, scale and pending rescales.
      */
     @Override
     public CkksCiphertext multiplyPlainSum(List<CkksCiphertext> a, List<double[]> plains) {
