@@ -143,7 +143,7 @@ class EvaluatorTest {
         }
     }
 
-    /** Nineteen terms: the inner-product kernel adds eight raw products at a time, so groups carry over twice. */
+    /** Nineteen terms, more than a convolution's sum over two ciphertexts' nine taps: still exact, residue for residue. */
     @Test
     void plaintextProductSumOfManyTermsIsExact() {
         int top = params.maxLevel() - 1;

@@ -58,8 +58,9 @@ public final class WarmUp {
         SplittableRandom random = new SplittableRandom(1);
         Map<Integer, Integer> keyLevels = rotationKeyLevels(params, keys);
         int low = Math.min(LOW_LEVEL, inputLevel);
+        int[] lowSteps = steps(keyLevels, low);
         for (int r = 0; r < ROUNDS; r++) {
-            round(ev, keys, low, steps(keyLevels, low), random);
+            round(ev, keys, low, lowSteps, random);
         }
         round(ev, keys, inputLevel, steps(keyLevels, inputLevel), random);
         RnsBasis extended = params.basisQP(inputLevel);
