@@ -143,7 +143,7 @@ class EvaluatorTest {
         }
     }
 
-    /** Nineteen terms, more than a convolution's sum over two ciphertexts' nine taps: still exact, residue for residue. */
+    /** Nineteen terms, more than a convolution's sum over two ciphertexts' nine taps: exact residue for residue. */
     @Test
     void plaintextProductSumOfManyTermsIsExact() {
         int top = params.maxLevel() - 1;
